@@ -1,0 +1,239 @@
+using System.Text.Json.Serialization;
+using Dongming.Domain;
+using Dongming.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Dongming.Grains;
+
+/// <summary>Events of the roster, catalog and case registry streams.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(TownshipRegistered), "township_registered")]
+[JsonDerivedType(typeof(VillageRegistered), "village_registered")]
+[JsonDerivedType(typeof(IndicatorsDefined), "indicators_defined")]
+[JsonDerivedType(typeof(CaseTypeDefined), "case_type_defined")]
+[JsonDerivedType(typeof(CaseIdAssigned), "case_id_assigned")]
+public abstract record DirectoryEvent(EventMeta Meta);
+
+public sealed record TownshipRegistered(EventMeta Meta, TownshipInfo Township) : DirectoryEvent(Meta);
+
+public sealed record VillageRegistered(EventMeta Meta, VillageInfo Village) : DirectoryEvent(Meta);
+
+public sealed record IndicatorsDefined(EventMeta Meta, IReadOnlyList<IndicatorDefinition> Indicators) : DirectoryEvent(Meta);
+
+public sealed record CaseTypeDefined(EventMeta Meta, CaseTypeDefinition CaseType) : DirectoryEvent(Meta);
+
+public sealed record CaseIdAssigned(EventMeta Meta, string CaseId, string Prefix, int Sequence, string OrgUnitId) : DirectoryEvent(Meta);
+
+internal static class Meta
+{
+    public static EventMeta Of(Caller caller, string requestId) => new(caller.Subject, caller.Name, DateTimeOffset.UtcNow, requestId);
+}
+
+/// <summary>State of the roster.</summary>
+public sealed class RosterState
+{
+    public Dictionary<string, TownshipInfo> Townships { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, VillageInfo> Villages { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <inheritdoc cref="IRosterGrain"/>
+public sealed class RosterGrain(IJournalStore store, ILogger<RosterGrain> logger)
+    : EventSourcedGrain<RosterState, DirectoryEvent>(store, logger), IRosterGrain
+{
+    private readonly Dictionary<string, SortedSet<string>> _byTownship = new(StringComparer.Ordinal);
+
+    protected override void Apply(DirectoryEvent e, long version)
+    {
+        switch (e)
+        {
+            case TownshipRegistered t:
+                State.Townships[t.Township.TownshipId] = t.Township;
+                break;
+            case VillageRegistered v:
+                State.Villages[v.Village.VillageId] = v.Village;
+                Index(v.Village);
+                break;
+        }
+    }
+
+    private void Index(VillageInfo v)
+    {
+        if (!_byTownship.TryGetValue(v.TownshipId, out var set)) _byTownship[v.TownshipId] = set = new SortedSet<string>(StringComparer.Ordinal);
+        set.Add(v.VillageId);
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        foreach (var v in State.Villages.Values) Index(v); // snapshot loads skip Apply
+    }
+
+    public async Task<TownshipInfo> RegisterTownship(TownshipInfo township, Caller caller)
+    {
+        Roster.Check(township);
+        if (State.Townships.TryGetValue(township.TownshipId, out var existing))
+        {
+            if (existing == township) return existing;
+            throw new DomainException(ErrorKind.AlreadyExists, $"township {township.TownshipId} exists with a different definition");
+        }
+        if (State.Villages.ContainsKey(township.TownshipId)) throw new DomainException(ErrorKind.AlreadyExists, $"{township.TownshipId} is already a village id");
+        var requestId = "register-township/" + township.TownshipId;
+        await PersistAsync(new TownshipRegistered(Meta.Of(caller, requestId), township), requestId, Reporting.Fingerprint(township.ToString()));
+        await GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(township.TownshipId))
+            .Register(new OrgUnitView(township.TownshipId, OrgUnitLevel.Township, township.TownshipId, township.Name, VillageKind.Unknown), caller);
+        return township;
+    }
+
+    public async Task<VillageInfo> RegisterVillage(VillageInfo village, Caller caller)
+    {
+        Roster.Check(village);
+        if (!State.Townships.ContainsKey(village.TownshipId)) throw DomainException.NotFound($"township {village.TownshipId} not found");
+        if (State.Villages.TryGetValue(village.VillageId, out var existing))
+        {
+            if (existing != village)
+                throw DomainException.Precondition($"village {village.VillageId} is registered with a different name, kind or township");
+        }
+        else
+        {
+            if (State.Townships.ContainsKey(village.VillageId)) throw new DomainException(ErrorKind.AlreadyExists, $"{village.VillageId} is already a township id");
+            var requestId = "register-village/" + village.VillageId;
+            await PersistAsync(new VillageRegistered(Meta.Of(caller, requestId), village), requestId, Reporting.Fingerprint(village.ToString()));
+        }
+        // Also on a retry: the ledger may have missed its registration if the first attempt failed half way.
+        await GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(village.VillageId))
+            .Register(new OrgUnitView(village.VillageId, OrgUnitLevel.Village, village.TownshipId, village.Name, village.Kind), caller);
+        return village;
+    }
+
+    public Task<TownshipInfo?> GetTownship(string townshipId) => Task.FromResult(State.Townships.GetValueOrDefault(townshipId));
+
+    public Task<int> VillageCount(string townshipId) => Task.FromResult(_byTownship.TryGetValue(townshipId, out var s) ? s.Count : 0);
+
+    public Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit)
+    {
+        if (!_byTownship.TryGetValue(townshipId, out var ids)) return Task.FromResult<IReadOnlyList<VillageInfo>>([]);
+        var view = afterVillageId is null ? ids : ids.GetViewBetween(afterVillageId, ids.Max ?? afterVillageId).Where(id => id != afterVillageId);
+        return Task.FromResult<IReadOnlyList<VillageInfo>>([.. view.Take(limit).Select(id => State.Villages[id])]);
+    }
+
+    public Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId)
+    {
+        IReadOnlyList<string> units = State.Townships.ContainsKey(townshipId)
+            ? [townshipId, .. _byTownship.TryGetValue(townshipId, out var s) ? s : []]
+            : [];
+        return Task.FromResult(units);
+    }
+}
+
+/// <summary>State of the catalog.</summary>
+public sealed class CatalogState
+{
+    public List<IndicatorDefinition> Indicators { get; set; } = [];
+    public List<CaseTypeDefinition> CaseTypes { get; set; } = [];
+}
+
+/// <inheritdoc cref="ICatalogGrain"/>
+public sealed class CatalogGrain(IJournalStore store, ILogger<CatalogGrain> logger)
+    : EventSourcedGrain<CatalogState, DirectoryEvent>(store, logger), ICatalogGrain
+{
+    private IndicatorCatalog _catalog = IndicatorCatalog.Empty;
+    private CatalogSnapshot? _snapshot;
+
+    protected override void Apply(DirectoryEvent e, long version)
+    {
+        switch (e)
+        {
+            case IndicatorsDefined d:
+                State.Indicators.AddRange(d.Indicators);
+                break;
+            case CaseTypeDefined t:
+                State.CaseTypes.Add(t.CaseType);
+                break;
+        }
+        _catalog = new IndicatorCatalog(State.Indicators);
+        _snapshot = null;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        _catalog = new IndicatorCatalog(State.Indicators);
+    }
+
+    public async Task<IReadOnlyList<IndicatorDefinition>> DefineIndicators(IReadOnlyList<IndicatorDefinition> indicators, string requestId, Caller caller)
+    {
+        var v = new Violations();
+        Text.CheckRequestId(v, "request_id", requestId);
+        if (indicators.Count == 0) v.Add("indicator", "is required");
+        v.ThrowIfAny();
+        var catalog = _catalog;
+        var added = new List<IndicatorDefinition>();
+        var newCodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var indicator in indicators)
+        {
+            // A parent defined in the same batch may receive parts: no figure was reported under it yet.
+            var next = catalog.With(indicator, seeding: indicator.PartOf is { } p && newCodes.Contains(p));
+            if (!ReferenceEquals(next, catalog)) { added.Add(indicator); newCodes.Add(indicator.Code); }
+            catalog = next;
+        }
+        if (added.Count > 0)
+        {
+            var fingerprint = Reporting.Fingerprint(indicators.Select(i => i.ToString()));
+            await PersistAsync(new IndicatorsDefined(Meta.Of(caller, requestId), added), requestId, fingerprint);
+        }
+        return [.. indicators.Select(i => { _catalog.TryGet(i.Code, out var d); return d; })];
+    }
+
+    public async Task<CaseTypeDefinition> DefineCaseType(CaseTypeDefinition caseType, string requestId, Caller caller)
+    {
+        CaseTypeDefinition.Check(caseType);
+        var v = new Violations();
+        Text.CheckRequestId(v, "request_id", requestId);
+        v.ThrowIfAny();
+        if (State.CaseTypes.FirstOrDefault(t => t.Code == caseType.Code) is { } existing)
+        {
+            if (existing == caseType) return existing;
+            throw new DomainException(ErrorKind.AlreadyExists, $"case type {caseType.Code} exists with a different definition");
+        }
+        await PersistAsync(new CaseTypeDefined(Meta.Of(caller, requestId), caseType), requestId, Reporting.Fingerprint(caseType.ToString()));
+        return caseType;
+    }
+
+    public Task<CatalogSnapshot> GetIndicators() => Task.FromResult(_snapshot ??= new CatalogSnapshot(Version, [.. State.Indicators]));
+
+    public Task<IReadOnlyList<CaseTypeDefinition>> GetCaseTypes() => Task.FromResult<IReadOnlyList<CaseTypeDefinition>>([.. State.CaseTypes.OrderBy(t => t.Code, StringComparer.Ordinal)]);
+}
+
+/// <summary>State of the case registry.</summary>
+public sealed class CaseRegistryState
+{
+    public Dictionary<string, string> Locations { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> LastSequence { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <inheritdoc cref="ICaseRegistryGrain"/>
+public sealed class CaseRegistryGrain(IJournalStore store, ILogger<CaseRegistryGrain> logger)
+    : EventSourcedGrain<CaseRegistryState, DirectoryEvent>(store, logger), ICaseRegistryGrain
+{
+    protected override void Apply(DirectoryEvent e, long version)
+    {
+        if (e is CaseIdAssigned a)
+        {
+            State.Locations[a.CaseId] = a.OrgUnitId;
+            State.LastSequence[a.Prefix] = Math.Max(State.LastSequence.GetValueOrDefault(a.Prefix), a.Sequence);
+        }
+    }
+
+    public async Task<string> Assign(string prefix, string orgUnitId, string requestKey)
+    {
+        var fingerprint = Reporting.Fingerprint(prefix, orgUnitId);
+        if (await FindReplayAsync(requestKey, fingerprint) is { } replay)
+            return ((CaseIdAssigned)Deserialize(replay.Payload)).CaseId;
+        var sequence = State.LastSequence.GetValueOrDefault(prefix) + 1;
+        var caseId = $"{prefix}-{sequence:D4}";
+        var (_, again) = await PersistAsync(new CaseIdAssigned(new EventMeta("system", "Dongming", DateTimeOffset.UtcNow, requestKey), caseId, prefix, sequence, orgUnitId), requestKey, fingerprint);
+        return again is null ? caseId : ((CaseIdAssigned)Deserialize(again.Payload)).CaseId;
+    }
+
+    public Task<string?> Locate(string caseId) => Task.FromResult(State.Locations.GetValueOrDefault(caseId));
+}
