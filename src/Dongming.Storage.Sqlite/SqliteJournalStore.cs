@@ -243,7 +243,7 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             // stale expected version; reporting DuplicateRequest (not VersionConflict) tells the caller it is done.
             foreach (var e in request.Events)
             {
-                if (e.RequestId is not null && Run(_findRequest, request.Stream, e.RequestId, reader: true) > 0)
+                if (e.RequestId is not null && Exists(_findRequest, request.Stream, e.RequestId))
                 {
                     return AppendOutcome.DuplicateRequest;
                 }
@@ -288,18 +288,24 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             return command;
         }
 
-        private static int Run(SqliteCommand command, params object?[] values) => Run(command, reader: false, values);
+        private static int Run(SqliteCommand command, params object?[] values)
+        {
+            Bind(command, values);
+            return command.ExecuteNonQuery();
+        }
 
-        private static int Run(SqliteCommand command, string stream, string requestId, bool reader) => Run(command, reader, stream, requestId);
+        private static bool Exists(SqliteCommand command, params object?[] values)
+        {
+            Bind(command, values);
+            return command.ExecuteScalar() is not null;
+        }
 
-        private static int Run(SqliteCommand command, bool reader, params object?[] values)
+        private static void Bind(SqliteCommand command, object?[] values)
         {
             for (var i = 0; i < values.Length; i++)
             {
                 command.Parameters[i].Value = values[i] ?? DBNull.Value;
             }
-
-            return reader ? (command.ExecuteScalar() is null ? 0 : 1) : command.ExecuteNonQuery();
         }
 
         public void Dispose()
