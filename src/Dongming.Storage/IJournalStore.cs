@@ -16,6 +16,13 @@ public interface IJournalStore
     /// when the stream has moved on, <see cref="AppendOutcome.DuplicateRequest"/> when one of the request ids
     /// is already in the stream; in the last two cases nothing is written.
     /// </summary>
+    /// <remarks>
+    /// When both apply, <see cref="AppendOutcome.DuplicateRequest"/> wins: a retry of an append that was written but
+    /// whose acknowledgement was lost carries a stale expected version, and must learn it is already done. A request
+    /// cancelled before the backend's writer takes it up is not written (the task is cancelled); once taken up it
+    /// completes with its real outcome. Malformed requests (no events, negative version, one request id twice) throw
+    /// <see cref="ArgumentException"/>.
+    /// </remarks>
     Task<AppendOutcome> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The latest snapshot of a stream, or null.</summary>

@@ -1,0 +1,443 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dongming.Storage.Sqlite;
+
+/// <summary>
+/// <see cref="IJournalStore"/> over one SQLite file in WAL mode with <c>synchronous=FULL</c>, so an acknowledged
+/// append has been fsynced and survives a crash or kill -9. Writes go through <see cref="GroupCommitQueue"/>: one
+/// writer connection commits many appends per transaction (SQLite allows one writer anyway; one fsync per batch
+/// instead of per append is what makes it fast). Reads use separate pooled connections, which WAL lets run
+/// concurrently with the writer.
+/// </summary>
+public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
+{
+    /// <summary>
+    /// Numbered schema migrations; the file's <c>PRAGMA user_version</c> records the last one applied. Append only:
+    /// never edit a migration that has shipped.
+    /// </summary>
+    internal static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE events (
+                stream TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                request_id TEXT NULL,
+                request_hash TEXT NULL,
+                recorded_at INTEGER NOT NULL, -- Unix time in milliseconds (UTC)
+                PRIMARY KEY (stream, version)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX events_request_id ON events (stream, request_id) WHERE request_id IS NOT NULL;
+            CREATE TABLE streams (stream TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE snapshots (stream TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, payload BLOB NOT NULL);
+            """),
+        (2, """
+            CREATE TABLE checkpoints (stream TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, payload BLOB NOT NULL);
+            """),
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int SchemaVersion => Migrations[^1].Version;
+
+    private readonly string _connectionString;
+    private readonly string _writerConnectionString;
+    private readonly int _busyTimeoutMs;
+    private readonly ILogger _logger;
+    private readonly GroupCommitQueue _queue;
+    private SqliteConnection? _writer;
+    private int _disposed;
+
+    /// <summary>Opens (creating or migrating) the journal file and starts the writer.</summary>
+    public SqliteJournalStore(SqliteJournalOptions options, ILogger<SqliteJournalStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var path = Path.GetFullPath(options.DatabasePath);
+        if (Path.GetDirectoryName(path) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        };
+        _connectionString = builder.ConnectionString;
+        builder.Pooling = false; // the writer keeps its connection for the store's lifetime
+        _writerConnectionString = builder.ConnectionString;
+        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
+
+        _writer = OpenWriter();
+        Migrate(_writer);
+        _queue = new GroupCommitQueue(CommitBatchAsync, options.MaxBatchSize, "sqlite");
+    }
+
+    /// <summary>Transactions committed so far; fewer than appends when group commit is batching.</summary>
+    public long CommitCount => _queue.CommitCount;
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        try
+        {
+            connection.Open();
+            // WAL: readers don't block the writer nor the writer readers. FULL: the WAL is fsynced at every commit,
+            // so "acknowledged" means "on disk" (NORMAL would lose the last commits on power failure).
+            Execute(connection, $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=FULL;");
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            var mode = command.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"SQLite refused WAL mode (journal_mode={mode}).");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Migrate(SqliteConnection connection)
+    {
+        // BEGIN IMMEDIATE takes the write lock before reading user_version, so two processes opening the same new
+        // file cannot both apply migration 1.
+        using var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The journal file has schema version {current}, newer than this code's {SchemaVersion}.");
+        }
+
+        foreach (var (version, sql) in Migrations)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql + $"\nPRAGMA user_version={version};";
+            command.ExecuteNonQuery();
+            _logger.LogInformation("Journal schema migrated to version {Version}", version);
+        }
+
+        tx.Commit();
+    }
+
+    /// <inheritdoc />
+    public Task<AppendOutcome> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(request);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _queue.EnqueueAsync(JournalWrite.ForAppend(request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SaveCheckpointAsync(Snapshot checkpoint, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(checkpoint);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _queue.EnqueueAsync(JournalWrite.ForCheckpoint(checkpoint), cancellationToken);
+    }
+
+    private Task CommitBatchAsync(IReadOnlyList<JournalWrite> batch)
+    {
+        try
+        {
+            CommitBatch(batch);
+            return Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Journal commit of {Count} writes failed", batch.Count);
+            // Start the next batch from a fresh connection rather than one in an unknown state.
+            _writer?.Dispose();
+            _writer = null;
+            throw;
+        }
+    }
+
+    private void CommitBatch(IReadOnlyList<JournalWrite> batch)
+    {
+        var connection = _writer ??= OpenWriter();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        using var commands = new WriterCommands(connection, tx);
+        foreach (var write in batch)
+        {
+            if (write.Checkpoint is { } checkpoint)
+            {
+                commands.UpsertCheckpoint(checkpoint);
+                write.Outcome = AppendOutcome.Appended;
+                continue;
+            }
+
+            // A savepoint per request: whatever goes wrong for this request (conflict, constraint) is undone
+            // without spoiling the other requests sharing the transaction.
+            tx.Save("w");
+            AppendOutcome outcome;
+            try
+            {
+                outcome = commands.Apply(write.Append!, now);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+            {
+                outcome = ex.Message.Contains("request_id", StringComparison.Ordinal) ? AppendOutcome.DuplicateRequest : AppendOutcome.VersionConflict;
+            }
+
+            if (outcome != AppendOutcome.Appended)
+            {
+                tx.Rollback("w");
+            }
+
+            tx.Release("w");
+            write.Outcome = outcome;
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>The writer's statements, prepared once per batch.</summary>
+    private sealed class WriterCommands : IDisposable
+    {
+        private readonly SqliteCommand _findRequest, _createHead, _moveHead, _insertEvent, _upsertSnapshot, _upsertCheckpoint;
+
+        public WriterCommands(SqliteConnection connection, SqliteTransaction tx)
+        {
+            _findRequest = Create(connection, tx, "SELECT 1 FROM events WHERE stream = $stream AND request_id = $request_id LIMIT 1;", "$stream", "$request_id");
+            _createHead = Create(connection, tx, "INSERT INTO streams (stream, version) VALUES ($stream, $version) ON CONFLICT (stream) DO NOTHING;", "$stream", "$version");
+            _moveHead = Create(connection, tx, "UPDATE streams SET version = $version WHERE stream = $stream AND version = $expected;", "$stream", "$version", "$expected");
+            _insertEvent = Create(connection, tx,
+                "INSERT INTO events (stream, version, type, payload, request_id, request_hash, recorded_at) VALUES ($stream, $version, $type, $payload, $request_id, $request_hash, $recorded_at);",
+                "$stream", "$version", "$type", "$payload", "$request_id", "$request_hash", "$recorded_at");
+            _upsertSnapshot = Create(connection, tx,
+                "INSERT INTO snapshots (stream, version, payload) VALUES ($stream, $version, $payload) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
+                "$stream", "$version", "$payload");
+            _upsertCheckpoint = Create(connection, tx,
+                "INSERT INTO checkpoints (stream, version, payload) VALUES ($stream, $version, $payload) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
+                "$stream", "$version", "$payload");
+        }
+
+        public AppendOutcome Apply(AppendRequest request, long recordedAt)
+        {
+            // Request ids first: a retry of an append that was applied but whose acknowledgement was lost carries a
+            // stale expected version; reporting DuplicateRequest (not VersionConflict) tells the caller it is done.
+            foreach (var e in request.Events)
+            {
+                if (e.RequestId is not null && Exists(_findRequest, request.Stream, e.RequestId))
+                {
+                    return AppendOutcome.DuplicateRequest;
+                }
+            }
+
+            // Compare-and-set of the head: the stream moves only from the expected version.
+            var newVersion = request.ExpectedVersion + request.Events.Count;
+            var moved = request.ExpectedVersion == 0
+                ? Run(_createHead, request.Stream, newVersion)
+                : Run(_moveHead, request.Stream, newVersion, request.ExpectedVersion);
+            if (moved != 1)
+            {
+                return AppendOutcome.VersionConflict;
+            }
+
+            var version = request.ExpectedVersion;
+            foreach (var e in request.Events)
+            {
+                Run(_insertEvent, request.Stream, ++version, e.Type, e.Payload, e.RequestId, e.RequestHash, recordedAt);
+            }
+
+            if (request.Snapshot is not null)
+            {
+                Run(_upsertSnapshot, request.Stream, newVersion, request.Snapshot);
+            }
+
+            return AppendOutcome.Appended;
+        }
+
+        public void UpsertCheckpoint(Snapshot checkpoint) => Run(_upsertCheckpoint, checkpoint.Stream, checkpoint.Version, checkpoint.Payload);
+
+        private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            return command;
+        }
+
+        private static int Run(SqliteCommand command, params object?[] values)
+        {
+            Bind(command, values);
+            return command.ExecuteNonQuery();
+        }
+
+        private static bool Exists(SqliteCommand command, params object?[] values)
+        {
+            Bind(command, values);
+            return command.ExecuteScalar() is not null;
+        }
+
+        private static void Bind(SqliteCommand command, object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+        }
+
+        public void Dispose()
+        {
+            _findRequest.Dispose();
+            _createHead.Dispose();
+            _moveHead.Dispose();
+            _insertEvent.Dispose();
+            _upsertSnapshot.Dispose();
+            _upsertCheckpoint.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Snapshot?> ReadSnapshotAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadSnapshotLikeAsync("snapshots", stream, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadSnapshotLikeAsync("checkpoints", stream, cancellationToken);
+
+    private async Task<Snapshot?> ReadSnapshotLikeAsync(string table, string stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT version, payload FROM {table} WHERE stream = $stream;";
+        command.Parameters.AddWithValue("$stream", stream);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new Snapshot(stream, reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, type, payload, request_id, request_hash, recorded_at FROM events WHERE stream = $stream AND version > $after ORDER BY version;";
+        command.Parameters.AddWithValue("$stream", stream);
+        command.Parameters.AddWithValue("$after", afterVersion);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEvent(stream, reader);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<JournalEvent?> FindByRequestIdAsync(string stream, string requestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(requestId);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, type, payload, request_id, request_hash, recorded_at FROM events WHERE stream = $stream AND request_id = $request_id;";
+        command.Parameters.AddWithValue("$stream", stream);
+        command.Parameters.AddWithValue("$request_id", requestId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEvent(stream, reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        var result = new Dictionary<string, long>(streams.Count, StringComparer.Ordinal);
+        if (streams.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // The names travel as one JSON array parameter: one query whatever their number, no parameter limit.
+        command.CommandText = "SELECT j.value, COALESCE(s.version, 0) FROM json_each($streams) AS j LEFT JOIN streams AS s ON s.stream = j.value;";
+        command.Parameters.AddWithValue("$streams", JsonSerializer.Serialize(streams));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    private static JournalEvent ReadEvent(string stream, SqliteDataReader reader) => new(
+        stream,
+        reader.GetInt64(0),
+        reader.GetString(1),
+        (byte[])reader.GetValue(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Commits every write already queued, then closes the file (clearing pooled connections to it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        _writer?.Dispose();
+        _writer = null;
+        using var forPool = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(forPool);
+    }
+}
