@@ -47,7 +47,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         {
             report = Reporting.Validate(_catalog, registration.Level, command.Period, lines, command.RequestId, command.Comment);
         }
-        catch (DomainException e) when (e.Kind == ErrorKind.NotFound)
+        catch (DomainException ex) when (ex.Kind == ErrorKind.NotFound)
         {
             _catalog = await catalogs.RefreshAsync(); // an indicator defined since this ledger loaded
             report = Reporting.Validate(_catalog, registration.Level, command.Period, lines, command.RequestId, command.Comment);
