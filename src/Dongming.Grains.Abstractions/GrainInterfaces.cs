@@ -104,7 +104,8 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("Repair")] Task<IReadOnlyList<string>> Repair();
 }
 
-/// <summary>The roster of townships and villages (花名册).</summary>
+/// <summary>The roster of townships and villages (花名册). Reads interleave with registrations: a registration
+/// calls the new ledger, whose township may read the roster while loading.</summary>
 [Alias("Dongming.IRosterGrain")]
 public interface IRosterGrain : IGrainWithStringKey
 {
@@ -112,15 +113,15 @@ public interface IRosterGrain : IGrainWithStringKey
 
     [Alias("RegisterVillage")] Task<VillageInfo> RegisterVillage(VillageInfo village, Caller caller);
 
-    [Alias("GetTownship"), ReadOnly] Task<TownshipInfo?> GetTownship(string townshipId);
+    [Alias("GetTownship"), AlwaysInterleave] Task<TownshipInfo?> GetTownship(string townshipId);
 
-    [Alias("VillageCount"), ReadOnly] Task<int> VillageCount(string townshipId);
+    [Alias("VillageCount"), AlwaysInterleave] Task<int> VillageCount(string townshipId);
 
     /// <summary>Villages of a township after <paramref name="afterVillageId"/>, ordered by id.</summary>
-    [Alias("ListVillages"), ReadOnly] Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit);
+    [Alias("ListVillages"), AlwaysInterleave] Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit);
 
     /// <summary>Every org unit of a township: its own ledger first, then its villages.</summary>
-    [Alias("OrgUnitsOf"), ReadOnly] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
+    [Alias("OrgUnitsOf"), AlwaysInterleave] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
 }
 
 /// <summary>The catalog of indicators and case types.</summary>

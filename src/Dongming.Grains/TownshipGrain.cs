@@ -118,8 +118,19 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         return Task.CompletedTask;
     }
 
+    private bool _registered;
+
+    /// <summary>Unknown townships are NotFound; the roster is asked again until the township exists.</summary>
+    private async Task EnsureRegisteredAsync()
+    {
+        if (_registered) return;
+        _registered = await GrainFactory.GetGrain<IRosterGrain>(GrainKeys.Roster).GetTownship(TownshipId) is not null;
+        if (!_registered) throw DomainException.NotFound($"township {TownshipId} not found");
+    }
+
     public async Task<TotalsView> GetTotals(string period, IReadOnlyList<string> indicators, bool includeBreakdown)
     {
+        await EnsureRegisteredAsync();
         var key = (period, string.Join(',', indicators), includeBreakdown);
         if (_cacheVersion != _aggregate.Version) { _cache.Clear(); _cacheVersion = _aggregate.Version; }
         if (_cache.TryGetValue(key, out var cached)) return cached; // same immutable object: no rebuild, no copy

@@ -1,0 +1,147 @@
+using Dongming.Domain;
+using Dongming.Grains;
+using Dongming.Server.Hosting;
+using Dongming.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Dongming.Server.Demo;
+
+/// <summary>
+/// Loads the 2023 dataset on first start (Dongming:Demo:Load). Every write carries a fixed request id, so a
+/// second run — or several silos starting at once — applies nothing twice; a marker stream skips the work
+/// once it is done. Where the report names the villages carrying a figure, only they carry it; every other
+/// split across villages is illustrative (the reports say so in their comment).
+/// </summary>
+public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptions<DemoOptions> options, ILogger<DemoLoader> logger) : IHostedService
+{
+    private const string MarkerStream = "demo/dongming-2023";
+    private static readonly Caller Loader = Caller.From(Actor.System);
+
+    /// <summary>Figures the report ties to named villages (carried_by), and how many villages carry them.</summary>
+    private static readonly Dictionary<string, (string[] Named, int Count, bool OneEach)> Carried = new(StringComparer.Ordinal)
+    {
+        ["crop_silage_maize_area"] = (["datai", "xiaotai", "taiji"], 18, false),
+        ["water_saving_area"] = (["menghehaolai", "yingtu", "harula"], 3, false),
+        ["specialised_breeding_cow_village"] = ([], 6, true),
+        ["specialised_feeder_cattle_village"] = ([], 2, true),
+        ["specialised_mutton_sheep_village"] = ([], 4, true),
+        ["minority_development_fund"] = (["aduwusu"], 1, false),
+        ["greening_projects_completed"] = (["daitong", "nanta", "nannailin"], 5, true),
+        ["greening_maintenance_sites"] = (["shangnailin", "shuanghexing", "yingtu"], 23, true),
+        ["revitalisation_fund_invested"] = (["gachadianzi"], 1, false),
+        ["fiscal_fund_elderly_centre"] = (["dongmingcun"], 1, false),
+    };
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Load) return;
+        var versions = await store.GetVersionsAsync([MarkerStream], cancellationToken);
+        if (versions.GetValueOrDefault(MarkerStream) > 0) { logger.LogInformation("Demo dataset already loaded"); return; }
+        var started = DateTimeOffset.UtcNow;
+        var data = DemoDataset.Load();
+        await LoadAsync(grains, data, cancellationToken);
+        await store.AppendAsync(new AppendRequest(MarkerStream, 0, [new NewEvent("demo_loaded", "{}"u8.ToArray(), "done", "done")]), cancellationToken);
+        logger.LogInformation("Loaded the 2023 dataset of {Township}: {Villages} villages, {Indicators} indicators, in {Elapsed:F1} s",
+            data.Township.Name, data.Villages.Count, data.Indicators.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static async Task LoadAsync(IGrainFactory grains, DemoDataset data, CancellationToken cancellationToken)
+    {
+        var catalog = grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog);
+        await catalog.DefineIndicators(data.Indicators, "demo-2023-catalog", Loader);
+        foreach (var type in data.CaseTypes) await catalog.DefineCaseType(type, "demo-2023-case-type-" + type.Code, Loader);
+        var roster = grains.GetGrain<IRosterGrain>(GrainKeys.Roster);
+        await roster.RegisterTownship(data.Township, Loader);
+        foreach (var v in data.Villages) await roster.RegisterVillage(v, Loader);
+
+        var reports = SplitFigures(data);
+        await Task.WhenAll(reports.Select(async r =>
+        {
+            var lines = r.Value.Select(f => new ReportLineMessage(f.Indicator, ExactDecimal.Format(f.Value))).ToList();
+            await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.Key)).ReportValues(new ReportCommand("2023", lines, "demo-2023-values-" + r.Key,
+                "2023 work report (政府工作报告). Figures of villages the report names are theirs; any other split across villages is illustrative (示例分配).", Loader));
+        }));
+
+        var cases = DemoCases.Build(data);
+        await Task.WhenAll(cases.GroupBy(c => c.OrgUnitId).Select(async group =>
+        {
+            var ledger = grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(group.Key));
+            foreach (var c in group)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var opened = await ledger.OpenCase(new OpenCaseMessage(c.Command, Loader));
+                var version = opened.Version;
+                var step = 0;
+                foreach (var (to, on, note) in c.Transitions)
+                {
+                    var moved = await ledger.TransitionCase(new TransitionCaseMessage(opened.CaseId, to, version, note, $"{c.Command.RequestId}-t{++step}", CaseDates.Format(on), Loader));
+                    version = moved.Version;
+                }
+            }
+        }));
+    }
+
+    /// <summary>Per org unit, the 2023 figures it reports, so that every township total equals the report's figure.</summary>
+    public static Dictionary<string, List<ReportedFigure>> SplitFigures(DemoDataset data)
+    {
+        var catalog = new IndicatorCatalog(data.Indicators);
+        var villages = data.Villages.Select(v => v.VillageId).ToList();
+        var reports = new Dictionary<string, List<ReportedFigure>>(StringComparer.Ordinal);
+        void Add(string unit, string code, decimal value)
+        {
+            if (!reports.TryGetValue(unit, out var list)) reports[unit] = list = [];
+            list.Add(new ReportedFigure(code, value));
+        }
+
+        foreach (var (code, total, carriedBy) in data.Township2023)
+        {
+            if (!catalog.TryGet(code, out var indicator) || catalog.IsComputed(code)) continue; // parents follow from their parts
+            if (indicator.EnteredAt == EnteredAt.Township || carriedBy == "township") { Add(data.Township.TownshipId, code, total); continue; }
+            if (Carried.TryGetValue(code, out var carried))
+            {
+                var chosen = carried.Named.Concat(Ranked(villages, code).Where(v => !carried.Named.Contains(v))).Take(carried.Count).ToList();
+                var rest = total;
+                if (carried.OneEach)
+                {
+                    foreach (var v in chosen) Add(v, code, 1);
+                    rest -= chosen.Count;
+                    if (rest > 0) Add(data.Township.TownshipId, code, rest); // the town area (镇区), entered by the township
+                    continue;
+                }
+                foreach (var (v, share) in Split(total, chosen, code)) Add(v, code, share);
+                continue;
+            }
+            var receivers = Units.Counts.Contains(indicator.Unit) && total < villages.Count ? Ranked(villages, code).Take((int)total).ToList() : villages;
+            foreach (var (v, share) in Split(total, receivers, code)) Add(v, code, share);
+        }
+        return reports;
+    }
+
+    /// <summary>Villages in a fixed order that differs per figure (so small figures land on different villages).</summary>
+    private static IEnumerable<string> Ranked(IEnumerable<string> villages, string code) => villages.OrderBy(v => Weight(v, code)).ThenBy(v => v, StringComparer.Ordinal);
+
+    private static int Weight(string village, string code)
+    {
+        var h = 17;
+        foreach (var c in village + "/" + code) h = unchecked(h * 31 + c);
+        return 1 + (int)((uint)h % 9);
+    }
+
+    /// <summary>Splits a whole total over villages by illustrative weights; the shares add up exactly.</summary>
+    private static IEnumerable<(string Village, decimal Share)> Split(decimal total, IReadOnlyList<string> villages, string code)
+    {
+        var weights = villages.Select(v => (decimal)Weight(v, code)).ToList();
+        var sum = weights.Sum();
+        var shares = weights.Select(w => decimal.Floor(total * w / sum)).ToList();
+        var remainder = total - shares.Sum();
+        for (var i = 0; remainder > 0; i = (i + 1) % shares.Count)
+        {
+            var step = Math.Min(1, remainder);
+            shares[i] += step;
+            remainder -= step;
+        }
+        return villages.Select((v, i) => (v, shares[i])).Where(x => x.Item2 > 0);
+    }
+}

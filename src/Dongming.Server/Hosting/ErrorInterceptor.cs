@@ -1,0 +1,82 @@
+using Dongming.Domain;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Dongming.Server.Hosting;
+
+/// <summary>
+/// The one place exceptions become status codes. Domain refusals carry caller-safe messages (and field
+/// violations as google.rpc.BadRequest); anything else is a server fault: logged, and answered with a generic
+/// message so no exception text reaches the wire.
+/// </summary>
+public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    private RpcException Map(Exception e, ServerCallContext context)
+    {
+        switch (e)
+        {
+            case DomainException d:
+                return ToRpc(d);
+            case OperationCanceledException or TaskCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Grpc.Core.Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
+            case TimeoutException:
+                logger.LogWarning(e, "Timeout in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the service did not answer in time; retry with the same request_id"));
+            case Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
+                logger.LogWarning(e, "Cluster unavailable in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "part of the cluster is unavailable; retry with the same request_id"));
+            default:
+                logger.LogError(e, "Unhandled error in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Internal, "internal error"));
+        }
+    }
+
+    /// <summary>A domain refusal as a gRPC status with google.rpc details.</summary>
+    public static RpcException ToRpc(DomainException d)
+    {
+        var code = d.Kind switch
+        {
+            ErrorKind.InvalidArgument => Code.InvalidArgument,
+            ErrorKind.NotFound => Code.NotFound,
+            ErrorKind.FailedPrecondition => Code.FailedPrecondition,
+            ErrorKind.Aborted => Code.Aborted,
+            ErrorKind.AlreadyExists => Code.AlreadyExists,
+            ErrorKind.PermissionDenied => Code.PermissionDenied,
+            _ => Code.FailedPrecondition,
+        };
+        var status = new Google.Rpc.Status { Code = (int)code, Message = d.Message };
+        if (d.Violations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(d.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status.ToRpcException();
+    }
+}
