@@ -1,0 +1,78 @@
+using System.Net;
+using Dongming.Contracts.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Dongming.Benchmark;
+
+/// <summary>
+/// A small fixed pool of channels shared round-robin by the callers (caller i uses channel i % Count),
+/// the same for every RPC so that the cases differ only in what the server does.
+/// </summary>
+internal sealed class Clients : IDisposable
+{
+    public const int ChannelCount = 4;
+
+    // Every call is bounded: nothing waits forever on a stuck server.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly GrpcChannel[] _channels;
+    private readonly Metadata? _headers;
+
+    public Clients(Uri target, string? token)
+    {
+        _channels = new GrpcChannel[ChannelCount];
+        Health = new Health.HealthClient[ChannelCount];
+        Township = new TownshipService.TownshipServiceClient[ChannelCount];
+        Reporting = new ReportingService.ReportingServiceClient[ChannelCount];
+        Villages = new VillageService.VillageServiceClient[ChannelCount];
+        Catalog = new CatalogService.CatalogServiceClient[ChannelCount];
+        for (var i = 0; i < ChannelCount; i++)
+        {
+            var handler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+                AutomaticDecompression = DecompressionMethods.None,
+            };
+            var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
+            {
+                HttpHandler = handler,
+                DisposeHttpClient = true,
+                MaxReceiveMessageSize = 64 * 1024 * 1024,
+            });
+            _channels[i] = channel;
+            Health[i] = new Health.HealthClient(channel);
+            Township[i] = new TownshipService.TownshipServiceClient(channel);
+            Reporting[i] = new ReportingService.ReportingServiceClient(channel);
+            Villages[i] = new VillageService.VillageServiceClient(channel);
+            Catalog[i] = new CatalogService.CatalogServiceClient(channel);
+        }
+
+        // The same (read-only) metadata instance on every call, health included.
+        if (token is not null)
+        {
+            _headers = new Metadata { { "authorization", "Bearer " + token } };
+        }
+    }
+
+    public Health.HealthClient[] Health { get; }
+    public TownshipService.TownshipServiceClient[] Township { get; }
+    public ReportingService.ReportingServiceClient[] Reporting { get; }
+    public VillageService.VillageServiceClient[] Villages { get; }
+    public CatalogService.CatalogServiceClient[] Catalog { get; }
+
+    /// <summary>Call options of every call: the bearer token (if any) and a deadline.</summary>
+    public CallOptions Options() => new(headers: _headers, deadline: DateTime.UtcNow.Add(CallTimeout));
+
+    public void Dispose()
+    {
+        foreach (var c in _channels)
+        {
+            c.Dispose();
+        }
+    }
+}

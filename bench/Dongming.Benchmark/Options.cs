@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+
+namespace Dongming.Benchmark;
+
+/// <summary>Command-line options.</summary>
+internal sealed class Options
+{
+    public const string Usage = """
+        Dongming load benchmark (runs against an already running server).
+
+          dotnet run -c Release --project bench/Dongming.Benchmark -- --target http://localhost:5080 [options]
+
+        Options:
+          --target <url>      Server address (default http://localhost:5080). Must be loopback unless --allow-remote.
+          --seconds <n>       Measuring window per case, 1..600 (default 10).
+          --warmup <n>        Warm-up per case in seconds, 0..60 (default 2).
+          --token <bearer>    Sends "authorization: Bearer <token>" on every call (default: env DONGMING_TOKEN).
+          --period <p>        Period written by ReportValues and read in (d) (default 2099-12; never use 2023).
+          --villages <n>      Also run (d): GetTotals with 33 vs n registered villages in a fresh township (e.g. 10000).
+          --allow-remote      Allow a non-loopback --target (the benchmark writes data).
+          --help              This text.
+        """;
+
+    public Uri Target { get; private set; } = new("http://localhost:5080");
+    public int Seconds { get; private set; } = 10;
+    public int WarmupSeconds { get; private set; } = 2;
+    public string? Token { get; private set; }
+    public string Period { get; private set; } = "2099-12";
+    public int? Villages { get; private set; }
+    public bool AllowRemote { get; private set; }
+    public bool Help { get; private set; }
+
+    /// <summary>Parses the arguments; returns null and writes the reason on error.</summary>
+    public static Options? Parse(string[] args, TextWriter error)
+    {
+        var o = new Options { Token = Environment.GetEnvironmentVariable("DONGMING_TOKEN") };
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new FormatException($"{name} needs a value");
+                }
+                return args[++i];
+            }
+
+            try
+            {
+                switch (name)
+                {
+                    case "--target":
+                        var v = Value();
+                        if (!Uri.TryCreate(v, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                        {
+                            throw new FormatException($"--target must be an absolute http(s) URL, not '{v}'");
+                        }
+                        o.Target = uri;
+                        break;
+                    case "--seconds":
+                        o.Seconds = Int(name, Value(), 1, 600);
+                        break;
+                    case "--warmup":
+                        o.WarmupSeconds = Int(name, Value(), 0, 60);
+                        break;
+                    case "--token":
+                        o.Token = Value();
+                        break;
+                    case "--period":
+                        o.Period = Value();
+                        break;
+                    case "--villages":
+                        o.Villages = Int(name, Value(), Program.BaseVillages + 1, 100_000);
+                        break;
+                    case "--allow-remote":
+                        o.AllowRemote = true;
+                        break;
+                    case "--help" or "-h":
+                        o.Help = true;
+                        break;
+                    default:
+                        throw new FormatException($"unknown argument '{name}'");
+                }
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine(e.Message);
+                return null;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Token))
+        {
+            o.Token = null;
+        }
+        if (o.Period == "2023")
+        {
+            error.WriteLine("--period 2023 would change the demo figures; use another period (e.g. 2099-12).");
+            return null;
+        }
+        if (!o.AllowRemote && !IsLoopback(o.Target))
+        {
+            error.WriteLine($"--target {o.Target} is not loopback; the benchmark writes data. Pass --allow-remote to run it anyway.");
+            return null;
+        }
+        return o;
+    }
+
+    private static int Int(string name, string value, int min, int max)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+        {
+            throw new FormatException($"{name} must be a whole number in {min}..{max}, not '{value}'");
+        }
+        return n;
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+}

@@ -1,0 +1,355 @@
+using System.Globalization;
+using Dongming.Contracts.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+
+namespace Dongming.Benchmark;
+
+/// <summary>
+/// Measures calls/s and p50/p99 latency of a no-op (health check), GetTotals and ReportValues at 1 and
+/// 64 concurrent callers against a running server, and optionally GetTotals with many villages.
+/// See bench/README.md.
+/// </summary>
+internal static class Program
+{
+    /// <summary>Villages of the first stage of (d) (as many as the demo township has).</summary>
+    public const int BaseVillages = 33;
+
+    private const string DemoTownship = "dongming";
+    private const string DemoPeriod = "2023";
+    private const int ValuesPerReport = 10;
+    private const int LowCallers = 1;
+    private const int HighCallers = 64;
+    private const double TotalsTarget = 0.8;
+    private const double ReportTarget = 0.5;
+    private const double ScalingTarget = 1.2;
+    private const int MaxPages = 1_000;
+
+    private static readonly int[] CallerCounts = [LowCallers, HighCallers];
+
+    // Units of whole-number counts: a random whole value is valid for every one of them.
+    private static readonly HashSet<string> CountUnits =
+        ["head", "person", "household", "tree", "plot", "building", "times", "item", "project", "site", "village"];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var options = Options.Parse(args, Console.Error);
+        if (options is null)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(Options.Usage);
+            return 2;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(Options.Usage);
+            return 0;
+        }
+
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+        var window = TimeSpan.FromSeconds(options.Seconds);
+        Console.WriteLine($"Dongming benchmark: target {options.Target}, window {options.Seconds} s, warm-up {options.WarmupSeconds} s, " +
+                          $"{Clients.ChannelCount} channels round-robin, token {(options.Token is null ? "none" : "yes")}, " +
+                          $"write period {options.Period}, {Environment.ProcessorCount} cores (client and server share them if local)");
+
+        using var clients = new Clients(options.Target, options.Token);
+
+        // Preflight: a server that does not answer ends the run here instead of producing a table of errors.
+        try
+        {
+            var health = await clients.Health[0].CheckAsync(new HealthCheckRequest { Service = "" }, clients.Options());
+            Console.WriteLine($"Health: {health.Status}");
+        }
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine($"The server at {options.Target} does not answer the health check: {e.StatusCode}: {e.Status.Detail}");
+            return 1;
+        }
+
+        var indicators = await SelectIndicatorsAsync(clients);
+        var villages = await ListVillageIdsAsync(clients, DemoTownship);
+        await DescribeTotalsAsync(clients, DemoTownship, DemoPeriod, "Demo totals");
+
+        var healthRequest = new HealthCheckRequest { Service = "" };
+        var totalsRequest = new GetTotalsRequest { TownshipId = DemoTownship, Period = DemoPeriod };
+        var canReport = indicators.Count > 0 && villages.Count > 0;
+        if (!canReport)
+        {
+            Console.WriteLine("(c) ReportValues is skipped: no village or no suitable indicator.");
+        }
+
+        var results = new List<CaseResult>();
+        foreach (var callers in CallerCounts)
+        {
+            Console.WriteLine($"Running {callers} caller(s)...");
+            results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
+                async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()),
+                warmup, window));
+            results.Add(await Measurement.RunCaseAsync("(b) GetTotals dongming 2023", callers,
+                async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()),
+                warmup, window));
+            if (canReport)
+            {
+                results.Add(await Measurement.RunCaseAsync($"(c) ReportValues x{indicators.Count} {options.Period}", callers,
+                    async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                        NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()),
+                    warmup, window));
+            }
+        }
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, results);
+        PrintRatios(results);
+
+        if (options.Villages is { } total)
+        {
+            if (indicators.Count == 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine("(d) is skipped: no suitable indicator to report.");
+            }
+            else
+            {
+                await RunVillageScalingAsync(clients, options, total, indicators, warmup, window);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Up to 10 village-entered, non-computed count indicators, by code.</summary>
+    private static async Task<List<string>> SelectIndicatorsAsync(Clients clients)
+    {
+        try
+        {
+            var response = await clients.Catalog[0].ListIndicatorsAsync(new ListIndicatorsRequest(), clients.Options());
+            var codes = response.Indicators
+                .Where(x => x.EnteredAt == EnteredAt.Village && !x.Computed && x.Parts.Count == 0
+                            && x.Kind != IndicatorKind.Ratio && CountUnits.Contains(x.Unit))
+                .Select(x => x.Code)
+                .Order(StringComparer.Ordinal)
+                .Take(ValuesPerReport)
+                .ToList();
+            Console.WriteLine($"Indicators for ReportValues ({codes.Count}): {string.Join(", ", codes)}");
+            return codes;
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"ListIndicators failed: {e.StatusCode}: {e.Status.Detail}");
+            return [];
+        }
+    }
+
+    /// <summary>Every village id of a township (paged, bounded).</summary>
+    private static async Task<List<string>> ListVillageIdsAsync(Clients clients, string townshipId)
+    {
+        var ids = new List<string>();
+        try
+        {
+            var token = "";
+            for (var page = 0; page < MaxPages; page++)
+            {
+                var response = await clients.Villages[0].ListVillagesAsync(
+                    new ListVillagesRequest { TownshipId = townshipId, PageSize = 1000, PageToken = token }, clients.Options());
+                ids.AddRange(response.Villages.Select(v => v.VillageId));
+                token = response.NextPageToken;
+                if (string.IsNullOrEmpty(token))
+                {
+                    break;
+                }
+            }
+            Console.WriteLine($"Villages of {townshipId}: {ids.Count}");
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"ListVillages {townshipId} failed: {e.StatusCode}: {e.Status.Detail}");
+        }
+        return ids;
+    }
+
+    /// <summary>One GetTotals call, summarised (so the reader knows how big the answer is).</summary>
+    private static async Task DescribeTotalsAsync(Clients clients, string townshipId, string period, string label)
+    {
+        try
+        {
+            var r = await clients.Township[0].GetTotalsAsync(
+                new GetTotalsRequest { TownshipId = townshipId, Period = period }, clients.Options());
+            var reporting = r.Totals.Count == 0 ? 0 : r.Totals.Max(t => t.VillagesReporting);
+            Console.WriteLine($"{label}: {townshipId} {period}: {r.Totals.Count} totals, up to {reporting} villages reporting, " +
+                              $"{r.CalculateSize()} bytes, version {r.Version}");
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"{label}: GetTotals {townshipId} {period} failed: {e.StatusCode}: {e.Status.Detail}");
+        }
+    }
+
+    /// <summary>A report of whole values for the given indicators, with a fresh request id.</summary>
+    private static ReportValuesRequest NewReport(string orgUnitId, string period, List<string> indicators)
+    {
+        var request = new ReportValuesRequest
+        {
+            OrgUnitId = orgUnitId,
+            Period = period,
+            RequestId = "bench-" + Guid.NewGuid().ToString("N"),
+        };
+        foreach (var code in indicators)
+        {
+            request.Values.Add(new IndicatorValue
+            {
+                Indicator = code,
+                Value = Random.Shared.Next(0, 1000).ToString(CultureInfo.InvariantCulture),
+            });
+        }
+        return request;
+    }
+
+    private static void PrintRatios(List<CaseResult> results)
+    {
+        double? Ratio(string prefix, int callers)
+        {
+            var a = results.FirstOrDefault(r => r.Name.StartsWith("(a)", StringComparison.Ordinal) && r.Callers == callers);
+            var x = results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
+            return a is { Usable: true } && x is { Usable: true } ? x.CallsPerSecond / a.CallsPerSecond : null;
+        }
+
+        static string Show(double? v) => v is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+
+        Console.WriteLine();
+        Console.WriteLine("Throughput ratios (calls/s of the case / calls/s of the no-op (a), same callers):");
+        Console.WriteLine($"  {"",-18} {"1 caller",10} {"64 callers",11}");
+        Console.WriteLine($"  {"b/a GetTotals",-18} {Show(Ratio("(b)", LowCallers)),10} {Show(Ratio("(b)", HighCallers)),11}");
+        Console.WriteLine($"  {"c/a ReportValues",-18} {Show(Ratio("(c)", LowCallers)),10} {Show(Ratio("(c)", HighCallers)),11}");
+        Console.WriteLine("Targets at 64 callers:");
+        PrintTarget("b/a", Ratio("(b)", HighCallers), TotalsTarget, atLeast: true);
+        PrintTarget("c/a", Ratio("(c)", HighCallers), ReportTarget, atLeast: true);
+    }
+
+    private static void PrintTarget(string label, double? value, double target, bool atLeast)
+    {
+        var op = atLeast ? ">=" : "<=";
+        var verdict = value is not { } v ? "FAIL (no result)"
+            : (atLeast ? v >= target : v <= target) ? "PASS" : "FAIL";
+        var shown = value is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-28} {shown,6} {op} {target:F1}  {verdict}"));
+    }
+
+    /// <summary>(d): GetTotals of a fresh township with 33 villages, then with <paramref name="total"/> villages.</summary>
+    private static async Task RunVillageScalingAsync(
+        Clients clients, Options options, int total, List<string> indicators, TimeSpan warmup, TimeSpan window)
+    {
+        Console.WriteLine();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var townshipId = "bench-" + tag;
+        Console.WriteLine($"(d) GetTotals with {BaseVillages} vs {total} villages: township {townshipId}, period {options.Period} " +
+                          "(left on the server afterwards)");
+        try
+        {
+            await clients.Township[0].RegisterTownshipAsync(new RegisterTownshipRequest
+            {
+                Township = new Township { TownshipId = townshipId, Name = "基准镇", StatisticalCode = "", CodeSystem = "" },
+            }, clients.Options());
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"(d) is skipped: RegisterTownship failed: {e.StatusCode}: {e.Status.Detail}");
+            return;
+        }
+
+        var request = new GetTotalsRequest { TownshipId = townshipId, Period = options.Period };
+        async Task<List<CaseResult>> MeasureAsync(int villageCount)
+        {
+            await DescribeTotalsAsync(clients, townshipId, options.Period, $"Totals with {villageCount} villages");
+            var list = new List<CaseResult>();
+            foreach (var callers in CallerCounts)
+            {
+                Console.WriteLine($"Running GetTotals, {villageCount} villages, {callers} caller(s)...");
+                list.Add(await Measurement.RunCaseAsync($"(d) GetTotals {villageCount} villages", callers,
+                    async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(request, clients.Options()),
+                    warmup, window));
+            }
+            return list;
+        }
+
+        await PopulateAsync(clients, townshipId, tag, 1, BaseVillages, options.Period, indicators);
+        var small = await MeasureAsync(BaseVillages);
+        await PopulateAsync(clients, townshipId, tag, BaseVillages + 1, total, options.Period, indicators);
+        var large = await MeasureAsync(total);
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, [.. small, .. large]);
+        Console.WriteLine();
+        Console.WriteLine($"p50 latency ratio, {total} villages / {BaseVillages} villages (target <= {ScalingTarget.ToString("F1", CultureInfo.InvariantCulture)}):");
+        foreach (var callers in CallerCounts)
+        {
+            var s = small.FirstOrDefault(r => r.Callers == callers);
+            var l = large.FirstOrDefault(r => r.Callers == callers);
+            double? ratio = s is { Usable: true } && l is { Usable: true } && s.P50Ms > 0 ? l.P50Ms / s.P50Ms : null;
+            PrintTarget($"{callers} caller(s)", ratio, ScalingTarget, atLeast: false);
+        }
+    }
+
+    /// <summary>Registers villages bv-TAG-from..bv-TAG-to (64 concurrent callers) and reports values into each.</summary>
+    private static async Task PopulateAsync(
+        Clients clients, string townshipId, string tag, int from, int to, string period, List<string> indicators)
+    {
+        if (to < from)
+        {
+            return;
+        }
+        Console.WriteLine($"Registering villages {from}..{to} and reporting {indicators.Count} values into each...");
+        var next = from - 1;
+        var done = 0;
+        var failed = 0;
+        string? firstError = null;
+        var count = to - from + 1;
+        var progressEvery = Math.Max(1_000, count / 10);
+
+        async Task WorkerAsync(int worker)
+        {
+            var channel = worker % Clients.ChannelCount;
+            while (true)
+            {
+                var n = Interlocked.Increment(ref next);
+                if (n > to)
+                {
+                    return;
+                }
+                // Never all digits: starts with "bv-".
+                var villageId = $"bv-{tag}-{n}";
+                try
+                {
+                    await clients.Villages[channel].RegisterVillageAsync(new RegisterVillageRequest
+                    {
+                        VillageId = villageId,
+                        Name = $"基准村{n}",
+                        Kind = VillageKind.Unknown,
+                        TownshipId = townshipId,
+                    }, clients.Options());
+                    await clients.Reporting[channel].ReportValuesAsync(NewReport(villageId, period, indicators), clients.Options());
+                }
+                catch (RpcException e)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, $"{villageId}: {e.StatusCode}: {e.Status.Detail}", null);
+                }
+                var d = Interlocked.Increment(ref done);
+                if (d % progressEvery == 0)
+                {
+                    Console.WriteLine($"  {d}/{count}");
+                }
+            }
+        }
+
+        var workers = Math.Min(HighCallers, count);
+        var tasks = new Task[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            var worker = w;
+            tasks[w] = Task.Run(() => WorkerAsync(worker));
+        }
+        await Task.WhenAll(tasks);
+        Console.WriteLine(failed == 0
+            ? $"  {count} villages registered and reported."
+            : $"  {count - failed} of {count} villages registered and reported; {failed} failed, first: {firstError}");
+    }
+}
