@@ -171,7 +171,7 @@ public static partial class CaseDates
     /// <summary>The township's clock: Inner Mongolia keeps China Standard Time (UTC+8, no DST).</summary>
     public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
-    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(Offset).DateTime);
@@ -194,7 +194,7 @@ public static partial class CaseDates
 /// <summary>Batches (期) of cases handed down: "2023-3" is 2023年三期.</summary>
 public static partial class Batches
 {
-    [GeneratedRegex("^[0-9]{4}(-[0-9]{1,2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{4}(-[0-9]{1,2})?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static void Check(Violations v, string field, string? batch)

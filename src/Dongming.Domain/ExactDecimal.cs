@@ -13,7 +13,7 @@ public static partial class ExactDecimal
     /// <summary>At most this many significant digits (what <see cref="decimal"/> always holds exactly).</summary>
     public const int MaxSignificantDigits = 28;
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex PlainDecimal();
 
     /// <summary>Parses plain decimal text; on failure says why.</summary>

@@ -23,7 +23,7 @@ public readonly partial record struct Period(PeriodKind Kind, int Year, int Numb
     /// <summary>Earliest and latest year accepted.</summary>
     public const int MinYear = 2000, MaxYear = 2100;
 
-    [GeneratedRegex(@"^(?<y>[0-9]{4})(?:(?<q>Q[1-4])|-(?<m>0[1-9]|1[0-2]))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>[0-9]{4})(?:(?<q>Q[1-4])|-(?<m>0[1-9]|1[0-2]))?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Parses "2023", "2023Q4" or "2023-11"; anything else fails.</summary>

@@ -15,11 +15,11 @@ public static partial class Text
     /// Org unit ids (villages and townships): lowercase letters, digits and '-', starting with a letter
     /// — so never all digits (Orleans mis-parses all-digit string keys).
     /// </summary>
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex OrgUnitIdPattern();
 
     /// <summary>Catalog codes: lowercase snake_case.</summary>
-    [GeneratedRegex("^[a-z][a-z0-9_]{1,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9_]{1,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CodePattern();
 
     public static bool IsOrgUnitId(string? value) => value is not null && OrgUnitIdPattern().IsMatch(value);

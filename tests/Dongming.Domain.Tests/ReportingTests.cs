@@ -1,0 +1,311 @@
+using Dongming.Domain;
+
+namespace Dongming.Domain.Tests;
+
+public class ReportingTests
+{
+    private static IndicatorCatalog Catalog => TestData.Catalog;
+
+    private static ValidatedReport Validate(OrgUnitLevel level, params ReportLine[] lines) =>
+        Reporting.Validate(Catalog, level, "2023", lines, "req-1", null);
+
+    private static DomainException Rejected(OrgUnitLevel level, params ReportLine[] lines) =>
+        TestData.Throws(() => Validate(level, lines));
+
+    private static ReportLine L(string indicator, string value) => new(indicator, value);
+
+    [Fact]
+    public void Validate_ValidReport_KeepsPeriodFiguresAndComment()
+    {
+        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023Q4",
+            [L("livestock_sheep", "840"), L("labour_export_income", "1234.50"), L("crop_watermelon_area", "12.375")], "req-1", "第四季度\n大台");
+        Assert.Equal(Period.Parse("2023Q4"), r.Period);
+        Assert.Equal("第四季度\n大台", r.Comment);
+        Assert.Equal(
+            [new ReportedFigure("livestock_sheep", 840m), new ReportedFigure("labour_export_income", 1234.5m), new ReportedFigure("crop_watermelon_area", 12.375m)],
+            r.Figures);
+    }
+
+    [Fact]
+    public void Validate_EmptyComment_BecomesNull()
+    {
+        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", "");
+        Assert.Null(r.Comment);
+    }
+
+    // Units.CheckValue, through Validate.
+    [Theory]
+    [InlineData("livestock_sheep", "0")]
+    [InlineData("livestock_sheep", "84000")]
+    [InlineData("livestock_sheep", "12.0")]
+    [InlineData("labour_export_persons", "8400")]
+    [InlineData("dibao_households", "2581")]
+    [InlineData("voluntary_trees_planted", "42900")]
+    [InlineData("selfbuilt_buildings_inspected", "12106")]
+    [InlineData("antifraud_app_installs", "33800")]
+    [InlineData("labour_export_income", "274000000")]
+    [InlineData("labour_export_income", "1234.56")]
+    [InlineData("labour_export_income", "1234.5")]
+    [InlineData("labour_export_income", "1234.560")]
+    [InlineData("labour_export_income", "0.01")]
+    [InlineData("crop_watermelon_area", "0.125")]
+    [InlineData("crop_watermelon_area", "20000")]
+    public void ReportValues_WellFormedForUnit_IsAccepted(string indicator, string value)
+    {
+        var r = Validate(OrgUnitLevel.Village, L(indicator, value));
+        Assert.Equal(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(r.Figures).Value);
+    }
+
+    [Theory]
+    [InlineData("livestock_sheep", "12.5")]
+    [InlineData("livestock_sheep", "0.1")]
+    [InlineData("livestock_sheep", "-1")]
+    [InlineData("livestock_breeding_cows", "-40000")]
+    [InlineData("labour_export_persons", "3.5")]
+    [InlineData("labour_export_persons", "-3")]
+    [InlineData("dibao_households", "0.5")]
+    [InlineData("monitored_new_households", "-1")]
+    [InlineData("voluntary_trees_planted", "1.01")]
+    [InlineData("specialised_breeding_cow_village", "0.5")]
+    [InlineData("labour_export_income", "1234.567")]
+    [InlineData("labour_export_income", "0.001")]
+    [InlineData("labour_export_income", "-0.01")]
+    [InlineData("crop_watermelon_area", "-0.5")]
+    public void ReportValues_BadValueForUnit_IsRejected(string indicator, string value)
+    {
+        var e = Rejected(OrgUnitLevel.Village, L(indicator, value));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("values[0].value", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void ReportValues_NegativeHeadCount_IsRejected()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("livestock_sheep", "10"), L("livestock_breeding_cows", "-5"));
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal("values[1].value", violation.Field);
+        Assert.Contains("negative", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.9694")]
+    [InlineData("1")]
+    [InlineData("1.0")]
+    public void ReportValues_RatioInRange_IsAccepted(string value) =>
+        Assert.Single(Validate(OrgUnitLevel.Township, L("two_cancer_screening_coverage", value)).Figures);
+
+    [Theory]
+    [InlineData("1.0001")]
+    [InlineData("96.94")]
+    [InlineData("-0.1")]
+    [InlineData("2")]
+    public void ReportValues_RatioOutOfRange_IsRejected(string value)
+    {
+        var e = Rejected(OrgUnitLevel.Township, L("two_cancer_screening_coverage", value));
+        Assert.Equal("values[0].value", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void Validate_EmptyBatch_IsRejected()
+    {
+        var e = Rejected(OrgUnitLevel.Village);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("values", Assert.Single(e.Violations).Field);
+    }
+
+    private static IndicatorCatalog ManyIndicators(int n) =>
+        new(Enumerable.Range(0, n).Select(i => new IndicatorDefinition($"ind_{i:D3}", "指标", "Indicator", "person", "test", IndicatorKind.Flow, EnteredAt.Village, null)));
+
+    [Fact]
+    public void Validate_MaxBatchSize_IsAccepted()
+    {
+        var lines = Enumerable.Range(0, Reporting.MaxBatchSize).Select(i => L($"ind_{i:D3}", "1")).ToList();
+        var r = Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, "2023", lines, "req-1", null);
+        Assert.Equal(200, r.Figures.Count);
+    }
+
+    [Fact]
+    public void Validate_MoreThan200Values_IsRejected()
+    {
+        var lines = Enumerable.Range(0, 201).Select(i => L($"ind_{i:D3}", "1")).ToList();
+        var e = TestData.Throws(() => Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, "2023", lines, "req-1", null));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains("values", TestData.Fields(e));
+    }
+
+    [Fact]
+    public void Validate_DuplicateIndicator_IsRejectedAtSecondLine()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("livestock_sheep", "1"), L("labour_export_persons", "2"), L("livestock_sheep", "1"));
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal("values[2].indicator", violation.Field);
+        Assert.Contains("livestock_sheep", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownIndicator_IsNotFound()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("livestock_sheep", "1"), L("livestock_camels", "2"));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Contains("livestock_camels", e.Message, StringComparison.Ordinal);
+        Assert.Empty(e.Violations);
+    }
+
+    [Fact]
+    public void Validate_UnknownIndicatorAndMalformedField_MalformedWins()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("livestock_camels", "2"), L("livestock_sheep", "-1"));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("values[1].value", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Livestock_Sheep")]
+    [InlineData("livestock-sheep")]
+    public void Validate_MalformedIndicatorCode_IsRejected(string code)
+    {
+        var e = Rejected(OrgUnitLevel.Village, L(code, "1"));
+        Assert.Equal("values[0].indicator", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("livestock_total")]
+    [InlineData("livestock_cattle")]
+    [InlineData("crop_featured_area")]
+    public void Validate_ComputedIndicator_IsRejected(string code)
+    {
+        var e = Rejected(OrgUnitLevel.Village, L(code, "100"));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal("values[0].indicator", violation.Field);
+        foreach (var part in Catalog.PartsOf(code)) Assert.Contains(part, violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ComputedIndicatorAtTownshipLevel_IsAlsoRejected()
+    {
+        var e = Rejected(OrgUnitLevel.Township, L("livestock_total", "100"));
+        Assert.Equal("values[0].indicator", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("regional_epidemics", "0")]
+    [InlineData("disinfection_area", "3380000")]
+    [InlineData("two_cancer_screening_coverage", "0.9694")]
+    [InlineData("citizens_served", "800")]
+    public void Validate_TownshipIndicator_RejectedForVillageAcceptedForTownship(string code, string value)
+    {
+        var e = Rejected(OrgUnitLevel.Village, L(code, value));
+        Assert.Equal("values[0].indicator", Assert.Single(e.Violations).Field);
+
+        var r = Validate(OrgUnitLevel.Township, L(code, value));
+        Assert.Equal(code, Assert.Single(r.Figures).Indicator);
+    }
+
+    [Fact]
+    public void Validate_VillageIndicatorByTownship_IsAccepted()
+    {
+        // The township may add its own entry to a village figure (the town area in greening maintenance).
+        var r = Validate(OrgUnitLevel.Township, L("greening_maintenance_sites", "1"));
+        Assert.Single(r.Figures);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Validate_MissingRequestId_IsRejected(string? requestId)
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], requestId, null));
+        Assert.Equal("request_id", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("2023Q5")]
+    [InlineData("2023-13")]
+    [InlineData("23")]
+    [InlineData("1999")]
+    public void Validate_BadPeriod_IsRejected(string? period)
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, period, [L("livestock_sheep", "1")], "req-1", null));
+        Assert.Equal("period", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("bad\u0000comment")]
+    [InlineData("bell\u0007")]
+    [InlineData("sep\u2028arator")]
+    [InlineData("lone \uD800 surrogate")]
+    public void Validate_CommentWithControlCharacters_IsRejected(string comment)
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", comment));
+        Assert.Equal("comment", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void Validate_CommentTooLong_IsRejected()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", new string('字', Text.MaxNoteLength + 1)));
+        Assert.Equal("comment", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_AreReportedTogether()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023Q5",
+            [
+                L("livestock_sheep", "-1"),          // negative count
+                L("livestock_total", "5"),           // computed
+                L("Bad Code", "1"),                  // malformed code
+                L("labour_export_income", "1.234"),  // three decimals of yuan
+                L("labour_export_persons", "1e3"),   // exponent
+                L("regional_epidemics", "0"),        // township only
+            ],
+            null, "bad\u0001"));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(
+            new[] { "comment", "period", "request_id", "values[0].value", "values[1].indicator", "values[2].indicator", "values[3].value", "values[4].value", "values[5].indicator" },
+            TestData.Fields(e).Order(StringComparer.Ordinal));
+        Assert.StartsWith("9 invalid fields", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fingerprint_SameReportInAnotherOrder_IsEqual()
+    {
+        var a = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"), L("labour_export_persons", "12"), L("crop_chili_area", "35.5"));
+        var b = Validate(OrgUnitLevel.Village, L("crop_chili_area", "35.50"), L("livestock_sheep", "840"), L("labour_export_persons", "12"));
+        Assert.Equal(Reporting.Fingerprint("datai", a), Reporting.Fingerprint("datai", b));
+    }
+
+    [Theory]
+    [InlineData("datai", "2023", "841", null)]
+    [InlineData("xiaotai", "2023", "840", null)]
+    [InlineData("datai", "2023Q4", "840", null)]
+    [InlineData("datai", "2023", "840", "补报")]
+    public void Fingerprint_AnyDifference_Differs(string orgUnit, string period, string sheep, string? comment)
+    {
+        var baseline = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "840"), L("labour_export_persons", "12")], "req-1", null);
+        var other = Reporting.Validate(Catalog, OrgUnitLevel.Village, period, [L("livestock_sheep", sheep), L("labour_export_persons", "12")], "req-1", comment);
+        Assert.NotEqual(Reporting.Fingerprint("datai", baseline), Reporting.Fingerprint(orgUnit, other));
+    }
+
+    [Fact]
+    public void Fingerprint_ExtraLine_Differs()
+    {
+        var a = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"));
+        var b = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"), L("labour_export_persons", "0"));
+        Assert.NotEqual(Reporting.Fingerprint("datai", a), Reporting.Fingerprint("datai", b));
+    }
+
+    [Fact]
+    public void Fingerprint_NullAndEmptyPart_Differ() =>
+        Assert.NotEqual(Reporting.Fingerprint("a", null, "b"), Reporting.Fingerprint("a", "", "b"));
+
+    [Fact]
+    public void Fingerprint_PartBoundaries_Matter() =>
+        Assert.NotEqual(Reporting.Fingerprint("ab", "c"), Reporting.Fingerprint("a", "bc"));
+}
