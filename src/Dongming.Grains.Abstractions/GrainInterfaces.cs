@@ -119,8 +119,13 @@ public interface IRosterGrain : IGrainWithStringKey
     /// <summary>Villages of a township after <paramref name="afterVillageId"/>, ordered by id.</summary>
     [Alias("ListVillages"), ReadOnly] Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit);
 
-    /// <summary>Every org unit of a township: its own ledger first, then its villages.</summary>
-    [Alias("OrgUnitsOf"), ReadOnly] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
+    /// <summary>
+    /// Every org unit of a township: its own ledger first, then its villages. Interleaves: a township asks for it
+    /// while activating, and it may be activated by a registration this roster is still waiting on
+    /// (roster → ledger.Register → township.Apply → activation → roster.OrgUnitsOf), which would otherwise deadlock
+    /// until the call times out.
+    /// </summary>
+    [Alias("OrgUnitsOf"), ReadOnly, AlwaysInterleave] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
 }
 
 /// <summary>The catalog of indicators and case types.</summary>
