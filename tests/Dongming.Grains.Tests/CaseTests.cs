@@ -1,0 +1,267 @@
+using Dongming.Domain;
+using static Dongming.Grains.Tests.Seed;
+
+namespace Dongming.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CaseTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static DateOnly Today => CaseDates.Today(TimeProvider.System);
+
+    private static CaseFilter All(DateOnly? overdueAsOf = null, CaseStatus? status = null, string? batch = null) =>
+        new(null, status, batch, overdueAsOf, null, null, 1000);
+
+    [Fact]
+    public async Task OpenCase_AssignsIdsPerPrefix_InIncreasingOrder()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 2);
+        var batch = TestBatches.Fresh();
+        var other = TestBatches.Fresh();
+
+        var first = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch));
+        var second = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
+        var third = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch));
+        var elsewhere = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], other));
+
+        Assert.Equal($"{CaseType}-{batch}-0001", first.CaseId);
+        Assert.Equal($"{CaseType}-{batch}-0002", second.CaseId);
+        Assert.Equal($"{CaseType}-{batch}-0003", third.CaseId);
+        Assert.Equal($"{CaseType}-{other}-0001", elsewhere.CaseId);
+        Assert.Equal(CaseStatus.Reported, first.Status);
+        Assert.Equal(1, first.Version);
+        Assert.Equal(t.Id, first.TownshipId);
+        Assert.Equal(t.Villages[1], second.OrgUnitId);
+        Assert.Equal("tester", first.OpenedBy);
+        Assert.Equal(Today, first.OpenedOn);
+        Assert.Equal(t.Villages[1], await Grains.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry).Locate(second.CaseId));
+    }
+
+    [Fact]
+    public async Task OpenCase_ReplayedRequestId_OpensOneCase()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var batch = TestBatches.Fresh();
+        var open = OpenCase(t.Villages[0], batch);
+
+        var first = await ledger.OpenCase(open);
+        var again = await ledger.OpenCase(open);
+
+        Assert.Equal(first.CaseId, again.CaseId);
+        Assert.Single(await ledger.ListCases(All(batch: batch)));
+        Assert.Equal(1, (await t.Totals(Grains).GetCaseSummary(null, null, Today, false)).Total);
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.OpenCase(open with { Command = open.Command with { Title = "另一个" } }));
+        Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
+        // The next case of the prefix is 0002: the replay did not consume a number.
+        Assert.Equal($"{CaseType}-{batch}-0002", (await ledger.OpenCase(OpenCase(t.Villages[0], batch))).CaseId);
+    }
+
+    [Fact]
+    public async Task TransitionCase_ThroughTheLifecycle_IsAuditedAndCounted()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 2);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var batch = TestBatches.Fresh();
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
+        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
+        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
+        var summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: true);
+        Assert.Equal((3, 3, 0, 0m), (summary.Total, summary.Open, summary.Closed, summary.ClosureRate));
+
+        var steps = new[] { CaseStatus.Investigating, CaseStatus.Rectifying, CaseStatus.Rectified, CaseStatus.Closed };
+        var requestIds = new List<string>();
+        foreach (var to in steps)
+        {
+            var requestId = RequestId();
+            requestIds.Add(requestId);
+            var before = c;
+            c = await ledger.TransitionCase(Move(c.CaseId, to, c.Version, requestId, note: "to " + to));
+            Assert.Equal(to, c.Status);
+            Assert.Equal(before.Version + 1, c.Version);
+        }
+
+        Assert.Equal(5, c.Version);
+        Assert.Equal(Today, c.RectifiedOn);
+        Assert.Equal(Today, c.ClosedOn);
+        Assert.True(c.OnTime);
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+
+        summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: true);
+        Assert.Equal(3, summary.Total);
+        Assert.Equal(2, summary.Open);
+        Assert.Equal(1, summary.Closed);
+        Assert.Equal(1, summary.ClosedOnTime);
+        Assert.Equal(0.3333m, summary.ClosureRate);
+        Assert.Equal(1m, summary.OnTimeRate);
+        Assert.Contains(summary.Rows, r => r.Status == CaseStatus.Closed && r.Count == 1 && r.Batch == batch);
+        Assert.Contains(summary.Rows, r => r.Status == CaseStatus.Reported && r.Count == 2);
+        var unit = Assert.Single(summary.Breakdown, u => u.OrgUnitId == t.Villages[0]);
+        Assert.Equal((1, 0, 1), (unit.Total, unit.Open, unit.Closed));
+
+        var history = await ledger.GetCaseHistory(c.CaseId);
+        Assert.Equal(["opened", "transitioned", "transitioned", "transitioned", "transitioned"], history.Select(h => h.Event));
+        Assert.Equal([CaseStatus.Reported, .. steps], history.Select(h => h.Status));
+        Assert.Equal([null, CaseStatus.Reported, CaseStatus.Investigating, CaseStatus.Rectifying, CaseStatus.Rectified], history.Select(h => h.From));
+        Assert.Equal(requestIds, history.Skip(1).Select(h => h.RequestId));
+        Assert.All(history, h => Assert.Equal(("tester", "Tester"), (h.Actor, h.ActorName)));
+        Assert.Equal([1L, 2, 3, 4, 5], history.Select(h => h.Version));
+        Assert.Equal("to Closed", history[^1].Note);
+
+        // Closed is closed: only a reopening (with a reason) may follow.
+        var invalid = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version)));
+        Assert.Equal(ErrorKind.FailedPrecondition, invalid.Kind);
+        var noReason = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version)));
+        Assert.Equal(ErrorKind.InvalidArgument, noReason.Kind);
+        var reopened = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version, note: "复查未通过"));
+        Assert.Null(reopened.ClosedOn);
+        summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: false);
+        Assert.Equal((3, 0, null), (summary.Open, summary.Closed, summary.OnTimeRate));
+    }
+
+    [Fact]
+    public async Task TransitionCase_InvalidTransition_IsFailedPreconditionNamingBothStates()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()));
+
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Closed, c.Version)));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("CASE_STATUS_REPORTED", ex.Message);
+        Assert.Contains("CASE_STATUS_CLOSED", ex.Message);
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+        Assert.Single(await ledger.GetCaseHistory(c.CaseId));
+    }
+
+    [Fact]
+    public async Task TransitionCase_StaleExpectedVersion_IsAborted()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()));
+        var moved = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, c.Version));
+
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version)));
+
+        Assert.Equal(ErrorKind.Aborted, ex.Kind);
+        Assert.Equal(moved, await ledger.GetCase(c.CaseId));
+        var stale = await Assert.ThrowsAsync<DomainException>(() => ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, c.Version, null, "王五", null, null, null, RequestId(), Tester)));
+        Assert.Equal(ErrorKind.Aborted, stale.Kind);
+    }
+
+    [Fact]
+    public async Task TransitionCase_ConcurrentCallsWithTheSameExpectedVersion_ExactlyOneWins()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var batch = TestBatches.Fresh();
+        for (var round = 0; round < 5; round++)
+        {
+            var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
+            var racers = new[] { CaseStatus.Investigating, CaseStatus.Rectifying, CaseStatus.Controlled, CaseStatus.Transferred }
+                .Select(to => ledger.TransitionCase(Move(c.CaseId, to, c.Version)))
+                .ToList();
+            try { await Task.WhenAll(racers); } catch (DomainException) { }
+
+            var won = Assert.Single(racers, r => r.IsCompletedSuccessfully);
+            Assert.All(racers.Where(r => r != won), r => Assert.Equal(ErrorKind.Aborted, Assert.IsType<DomainException>(r.Exception!.InnerException).Kind));
+            var current = await ledger.GetCase(c.CaseId);
+            Assert.Equal(await won, current);
+            Assert.Equal(2, current.Version);
+            Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
+        }
+        var summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, false);
+        Assert.Equal(5, summary.Rows.Sum(r => r.Count));
+        Assert.DoesNotContain(summary.Rows, r => r.Status == CaseStatus.Reported);
+    }
+
+    [Fact]
+    public async Task TransitionCase_ReplayedRequestId_AppliesOnce()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var batch = TestBatches.Fresh();
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
+        var move = Move(c.CaseId, CaseStatus.Investigating, c.Version);
+
+        var first = await ledger.TransitionCase(move);
+        var summaryVersion = (await t.Totals(Grains).GetTotals(Year, [], false)).Version;
+        var again = await ledger.TransitionCase(move);
+
+        Assert.Equal(first, again);
+        Assert.Equal(2, again.Version);
+        Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
+        Assert.Equal(summaryVersion, (await t.Totals(Grains).GetTotals(Year, [], false)).Version);
+
+        // The retry also succeeds after the case moved on, and changes nothing.
+        var next = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, first.Version));
+        Assert.Equal(next, await ledger.TransitionCase(move));
+        Assert.Equal(3, (await ledger.GetCaseHistory(c.CaseId)).Count);
+
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(move with { To = CaseStatus.Controlled }));
+        Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
+        Assert.Equal(next, await ledger.GetCase(c.CaseId));
+    }
+
+    [Fact]
+    public async Task UpdateCase_Deadline_IsAuditedInHistory()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh(), deadline: "2099-12-31"));
+        var requestId = RequestId();
+
+        var updated = await ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, c.Version, "2099-06-30", "王五", null, null, "延期", requestId, new Caller("clerk", "Clerk")));
+
+        Assert.Equal(new DateOnly(2099, 6, 30), updated.Deadline);
+        Assert.Equal("王五", updated.Assignee);
+        Assert.Equal(2, updated.Version);
+        var entry = (await ledger.GetCaseHistory(c.CaseId))[^1];
+        Assert.Equal("updated", entry.Event);
+        Assert.Equal(CaseStatus.Reported, entry.Status);
+        Assert.Contains("deadline 2099-12-31 → 2099-06-30", entry.Changes);
+        Assert.Contains("assignee - → 王五", entry.Changes);
+        Assert.Equal(("clerk", requestId, "延期"), (entry.Actor, entry.RequestId, entry.Note));
+
+        // Nothing to change: no event, no version.
+        var same = await ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, updated.Version, "2099-06-30", null, null, null, null, RequestId(), Tester));
+        Assert.Equal(updated, same);
+        Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
+    }
+
+    [Fact]
+    public async Task Case_PastDeadline_IsOverdueInFindCasesAndSummary()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 2);
+        var batch = TestBatches.Fresh();
+        var late = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch, openedOn: "2023-01-10", deadline: "2023-02-01"));
+        var inTime = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2099-01-01"));
+        var lateButDone = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2023-03-01"));
+        lateButDone = await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectifying, 1));
+        await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectified, lateButDone.Version));
+        var township = t.Totals(Grains);
+
+        var overdue = await township.FindCases(All(overdueAsOf: Today));
+        Assert.Equal([new CaseLocation(late.CaseId, t.Villages[0])], overdue);
+        Assert.Equal([late.CaseId], (await Township.Ledger(Grains, t.Villages[0]).ListCases(All(overdueAsOf: Today))).Select(c => c.CaseId));
+        // On its deadline day a case is still in time.
+        Assert.Empty(await township.FindCases(All(overdueAsOf: new DateOnly(2023, 2, 1))));
+        Assert.Single(await township.FindCases(All(overdueAsOf: new DateOnly(2023, 2, 2))));
+
+        var summary = await township.GetCaseSummary(null, batch, Today, includeBreakdown: true);
+        Assert.Equal(1, summary.Overdue);
+        Assert.Equal(Today, summary.AsOf);
+        Assert.Equal(1, Assert.Single(summary.Breakdown, u => u.OrgUnitId == t.Villages[0]).Overdue);
+        Assert.Equal(0, Assert.Single(summary.Breakdown, u => u.OrgUnitId == t.Villages[1]).Overdue);
+        Assert.Equal(0, (await township.GetCaseSummary(null, batch, new DateOnly(2023, 1, 20), false)).Overdue);
+
+        // Moving a deadline into the past makes a case overdue; all three are listed by deadline.
+        await Township.Ledger(Grains, t.Villages[1]).UpdateCase(new UpdateCaseMessage(inTime.CaseId, 1, CaseDates.Format(Today.AddDays(-1)), null, null, null, null, RequestId(), Tester));
+        Assert.Equal([late.CaseId, inTime.CaseId], (await township.FindCases(All(overdueAsOf: Today))).Select(c => c.CaseId));
+        Assert.Equal(2, (await township.GetCaseSummary(null, batch, Today, false)).Overdue);
+        Assert.Equal([late.CaseId, lateButDone.CaseId, inTime.CaseId], (await township.FindCases(All(batch: batch))).Select(c => c.CaseId));
+    }
+}
