@@ -100,6 +100,26 @@ public sealed class RepairTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RegisterVillage_WhileTheTownshipGrainIsInactive_CompletesAndCounts()
+    {
+        // The registration activates the township from inside the roster's call, and the township asks the roster
+        // for its org units while loading: that used to deadlock until the 30 s response timeout.
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        await Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Camels, "2")));
+        await fixture.Cluster.DeactivateAsync(t.Totals(Grains));
+        var village = t.Id + "-late";
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Grains.GetGrain<IRosterGrain>(GrainKeys.Roster).RegisterVillage(new VillageInfo(village, "后来的村", VillageKind.Village, t.Id), Tester);
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+
+        await Township.Ledger(Grains, village).ReportValues(Report(RequestId(), (Camels, "3")));
+        var camels = (await t.Totals(Grains).GetTotals(Year, [Camels], false)).Totals.Single();
+        Assert.Equal((5m, 2), (camels.Value, camels.VillagesReporting));
+        Assert.Equal([t.Id, .. new[] { t.Villages[0], village }.Order(StringComparer.Ordinal)], await Grains.GetGrain<IRosterGrain>(GrainKeys.Roster).OrgUnitsOf(t.Id));
+    }
+
+    [Fact]
     public async Task Township_ReloadedAfterALostUpdate_CatchesUpFromTheJournal()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 3);
