@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace Dongming.Server.Tests;
@@ -22,13 +24,41 @@ public sealed class ServerProcess : IAsyncDisposable
         Port = port;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        Address = $"http://127.0.0.1:{port}";
+        // Calls on Channel carry the admin token the server wrote to its data directory (read once it is ready).
+        var admin = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            if (AdminToken is { } token) metadata.Add("authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        });
+        Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, admin),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        Anonymous = GrpcChannel.ForAddress(Address);
     }
+
+    public string Address { get; }
+
+    /// <summary>The token of <c>admin.token</c> in the data directory (null until the server is ready).</summary>
+    public string? AdminToken { get; private set; }
+
+    /// <summary>A channel without any token.</summary>
+    public GrpcChannel Anonymous { get; }
+
+    /// <summary>Calls carrying <paramref name="token"/> as a bearer token.</summary>
+    public CallInvoker As(string token) => Anonymous.Intercept(metadata =>
+    {
+        metadata.Add("authorization", "Bearer " + token);
+        return metadata;
+    });
 
     public string DataDirectory { get; }
     public int Port { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    /// <summary>A channel calling as admin (the token of <c>admin.token</c>).</summary>
     public GrpcChannel Channel { get; }
 
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
@@ -74,7 +104,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private async Task WaitReadyAsync()
     {
-        var health = new Health.HealthClient(Channel);
+        var health = new Health.HealthClient(Anonymous); // health needs no token
         var until = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < until)
         {
@@ -82,7 +112,12 @@ public sealed class ServerProcess : IAsyncDisposable
             try
             {
                 var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    var tokenFile = Path.Combine(DataDirectory, "admin.token");
+                    if (File.Exists(tokenFile)) AdminToken = (await File.ReadAllTextAsync(tokenFile)).Trim();
+                    return;
+                }
             }
             catch (Grpc.Core.RpcException)
             {
@@ -112,6 +147,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        Anonymous.Dispose();
         if (!_process.HasExited) await StopAsync();
         _process.Dispose();
     }

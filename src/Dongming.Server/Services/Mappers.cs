@@ -27,7 +27,8 @@ public static class Mappers
             var subject = user.FindFirst("sub")?.Value ?? user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "unknown";
             return new Caller(subject, user.FindFirst("name")?.Value ?? subject);
         }
-        return new Caller("anonymous", "Anonymous");
+        // The access interceptor admits no unauthenticated call to these services; never record an anonymous change.
+        throw new RpcException(new Grpc.Core.Status(StatusCode.Unauthenticated, "a bearer token is required"));
     }
 
     public static Timestamp Ts(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);

@@ -1,0 +1,133 @@
+using System.Threading.RateLimiting;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Dongming.Server.Security;
+
+/// <summary>
+/// Every call passes here (inside <see cref="Hosting.ErrorInterceptor"/>): the per-caller rate limit
+/// (RESOURCE_EXHAUSTED), authentication (UNAUTHENTICATED, with the reason), the policy table (PERMISSION_DENIED)
+/// and the deadline (no work is started for a call whose deadline has passed). The status codes are set here
+/// rather than by ASP.NET's challenge/forbid (HTTP 401/403) or the rate-limiting middleware (HTTP 429, which gRPC
+/// clients read as UNAVAILABLE and retry), so every client sees a proper gRPC status with a message.
+/// </summary>
+public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter limiter, IOptions<AuthOptions> options, ILogger<AccessInterceptor> logger) : Interceptor
+{
+    private const string HealthPrefix = "/grpc.health.v1.Health/";
+    private const string ReflectionPrefix = "/grpc.reflection.";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(request as IMessage, context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(request as IMessage, context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(null, context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(null, context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task Admit(IMessage? request, ServerCallContext context)
+    {
+        var method = context.Method;
+        if (method.StartsWith(HealthPrefix, StringComparison.Ordinal)) return; // probes can't authenticate
+        var http = context.GetHttpContext();
+        var caller = CallerScope.From(http.User, options.Value.RoleClaim);
+
+        var partition = caller is not null ? "sub:" + caller.Subject : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (!limiter.TryAcquire(partition))
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "rate limit exceeded for this caller; slow down and retry later"));
+
+        var reflection = method.StartsWith(ReflectionPrefix, StringComparison.Ordinal);
+        if (caller is null)
+        {
+            if (reflection && options.Value.AnonymousReflection) return;
+            throw new RpcException(new Status(StatusCode.Unauthenticated, await WhyUnauthenticated(http)));
+        }
+        if (reflection) return;
+
+        if (!AccessPolicy.Table.TryGetValue(method, out var rule) || request is null)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "this method is not open to any caller"));
+        if (await policy.Check(rule, request, caller, method) is { } denied)
+        {
+            logger.LogInformation("Denied {Method} to {Subject}", method, caller.Subject);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, denied));
+        }
+        if (context.CancellationToken.IsCancellationRequested)
+        {
+            var expired = context.Deadline <= DateTime.UtcNow;
+            throw new RpcException(new Status(expired ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, expired ? "the deadline passed before the call started" : "the call was cancelled"));
+        }
+    }
+
+    /// <summary>A caller-safe reason: no exception text, just which of the usual mistakes it is.</summary>
+    private static async Task<string> WhyUnauthenticated(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return "a bearer token is required (metadata 'authorization: Bearer <token>')";
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return "the authorization metadata must be 'Bearer <token>'";
+        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        return result.Failure switch
+        {
+            SecurityTokenExpiredException => "the bearer token has expired",
+            SecurityTokenNotYetValidException => "the bearer token is not valid yet",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the bearer token's signature is not valid",
+            SecurityTokenInvalidIssuerException => "the bearer token's issuer is not trusted",
+            SecurityTokenInvalidAudienceException => "the bearer token is for another audience",
+            null when result.Succeeded => "the bearer token names no subject ('sub')",
+            _ => "the bearer token is not valid",
+        };
+    }
+}
+
+/// <summary>Token buckets per caller (<see cref="RateLimitOptions"/>); idle buckets are dropped by the limiter.</summary>
+public sealed class CallerRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<string>? _limiter;
+
+    public CallerRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value;
+        if (o.PermitsPerSecond <= 0) return;
+        var burst = o.Burst > 0 ? o.Burst : 2 * o.PermitsPerSecond;
+        // Replenish ten times a second at high rates (smooth), once per permit at low ones.
+        var (period, tokens) = o.PermitsPerSecond >= 10
+            ? (TimeSpan.FromMilliseconds(100), (o.PermitsPerSecond + 9) / 10)
+            : (TimeSpan.FromSeconds(1.0 / o.PermitsPerSecond), 1);
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = period,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    public bool TryAcquire(string partition)
+    {
+        if (_limiter is null) return true;
+        using var lease = _limiter.AttemptAcquire(partition);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter?.Dispose();
+}

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Dongming.Contracts.V1;
+using Dongming.Domain;
+using Dongming.Grains;
+using Google.Protobuf;
+
+namespace Dongming.Server.Security;
+
+/// <summary>What an RPC does, for the role rules.</summary>
+public enum Operation
+{
+    /// <summary>Reads (every role, within its scope).</summary>
+    Read,
+    /// <summary>Enters figures: admin; township staff for their township's own ledger; reporters for their villages.</summary>
+    ReportValues,
+    /// <summary>Opens, moves and updates cases: admin; township staff in their township; reporters in their villages.</summary>
+    ManageCase,
+    /// <summary>Repairs a township's totals: admin; township staff of that township.</summary>
+    Repair,
+    /// <summary>Roster, catalog and case-type definitions: admin only.</summary>
+    Define,
+}
+
+/// <summary>What the request is about, read from its fields before anything is looked up.</summary>
+public abstract record Target
+{
+    /// <summary>Nothing scoped (the catalog).</summary>
+    public sealed record None : Target;
+
+    /// <summary>An org unit (a village or a township's own ledger).</summary>
+    public sealed record OrgUnit(string Id) : Target;
+
+    /// <summary>A township as a whole (its totals, summary, roster).</summary>
+    public sealed record Township(string Id) : Target;
+
+    /// <summary>Every case of a township (a list across its villages): not for reporters, who see their villages' cases.</summary>
+    public sealed record TownshipCases(string Id) : Target;
+
+    /// <summary>A case, located through the case registry.</summary>
+    public sealed record Case(string Id) : Target;
+}
+
+/// <summary>One row of the policy table.</summary>
+public sealed record Rule(Operation Operation, Func<IMessage, Target> TargetOf);
+
+/// <summary>The bearer of a token: subject, roles and scope.</summary>
+public sealed record CallerScope(string Subject, string Name, IReadOnlySet<string> Roles, string? Township, IReadOnlySet<string> Villages)
+{
+    public static CallerScope? From(ClaimsPrincipal user, string roleClaim)
+    {
+        if (user.Identity?.IsAuthenticated != true) return null;
+        var subject = user.FindFirst(Security.Roles.SubjectClaim)?.Value;
+        if (string.IsNullOrEmpty(subject)) return null;
+        return new CallerScope(
+            subject,
+            user.FindFirst(Security.Roles.NameClaim)?.Value ?? subject,
+            user.FindAll(roleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            user.FindFirst(Security.Roles.TownshipClaim)?.Value,
+            user.FindAll(Security.Roles.VillageClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>
+/// The one policy table: every RPC of dongming.v1 (full method name) → what it does and what it is about. A
+/// method missing from the table is refused. Decisions are made before anything about the target's existence
+/// is revealed (AIP-193): an unknown village, case or township outside the caller's scope is PERMISSION_DENIED
+/// exactly like an existing one.
+/// </summary>
+public sealed class AccessPolicy(IGrainFactory grains)
+{
+    private static Rule R<T>(Operation op, Func<T, Target> target) where T : IMessage => new(op, m => target((T)m));
+
+    private static readonly Target Nothing = new Target.None();
+
+    public static readonly IReadOnlyDictionary<string, Rule> Table = new Dictionary<string, Rule>(StringComparer.Ordinal)
+    {
+        ["/dongming.v1.VillageService/ListVillages"] = R<ListVillagesRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.VillageService/GetVillage"] = R<GetVillageRequest>(Operation.Read, r => new Target.OrgUnit(r.VillageId)),
+        ["/dongming.v1.VillageService/RegisterVillage"] = R<RegisterVillageRequest>(Operation.Define, _ => Nothing),
+
+        ["/dongming.v1.CatalogService/ListIndicators"] = R<ListIndicatorsRequest>(Operation.Read, _ => Nothing),
+        ["/dongming.v1.CatalogService/GetIndicator"] = R<GetIndicatorRequest>(Operation.Read, _ => Nothing),
+        ["/dongming.v1.CatalogService/DefineIndicator"] = R<DefineIndicatorRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.CatalogService/ListCaseTypes"] = R<ListCaseTypesRequest>(Operation.Read, _ => Nothing),
+        ["/dongming.v1.CatalogService/DefineCaseType"] = R<DefineCaseTypeRequest>(Operation.Define, _ => Nothing),
+
+        ["/dongming.v1.ReportingService/ReportValues"] = R<ReportValuesRequest>(Operation.ReportValues, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ReportingService/GetValues"] = R<GetValuesRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ReportingService/GetValueHistory"] = R<GetValueHistoryRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
+
+        ["/dongming.v1.TownshipService/GetTownship"] = R<GetTownshipRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.TownshipService/RegisterTownship"] = R<RegisterTownshipRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.TownshipService/GetTotals"] = R<GetTotalsRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.TownshipService/WatchTotals"] = R<WatchTotalsRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.TownshipService/GetCaseSummary"] = R<GetCaseSummaryRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.TownshipService/RepairTotals"] = R<RepairTotalsRequest>(Operation.Repair, r => new Target.Township(r.TownshipId)),
+
+        ["/dongming.v1.CaseService/OpenCase"] = R<OpenCaseRequest>(Operation.ManageCase, r => new Target.OrgUnit(r.VillageId)),
+        ["/dongming.v1.CaseService/GetCase"] = R<GetCaseRequest>(Operation.Read, r => new Target.Case(r.CaseId)),
+        ["/dongming.v1.CaseService/TransitionCase"] = R<TransitionCaseRequest>(Operation.ManageCase, r => new Target.Case(r.CaseId)),
+        ["/dongming.v1.CaseService/UpdateCase"] = R<UpdateCaseRequest>(Operation.ManageCase, r => new Target.Case(r.CaseId)),
+        // ListCases reads one village's ledger when village_id is given, else the township's (default dongming).
+        ["/dongming.v1.CaseService/ListCases"] = R<ListCasesRequest>(Operation.Read, r => string.IsNullOrEmpty(r.VillageId)
+            ? new Target.TownshipCases(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId)
+            : new Target.OrgUnit(r.VillageId)),
+        ["/dongming.v1.CaseService/GetCaseHistory"] = R<GetCaseHistoryRequest>(Operation.Read, r => new Target.Case(r.CaseId)),
+    };
+
+    /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
+    private readonly ConcurrentDictionary<string, string> _townshipOf = new(StringComparer.Ordinal);
+
+    /// <summary>Org unit of each case seen (a case never moves), bounded.</summary>
+    private readonly ConcurrentDictionary<string, string> _caseOrgUnit = new(StringComparer.Ordinal);
+
+    private const int CacheLimit = 100_000;
+
+    /// <summary>Null when allowed; otherwise the caller-safe reason (never depends on whether the target exists).</summary>
+    public async Task<string?> Check(Rule rule, IMessage request, CallerScope caller, string method)
+    {
+        if (caller.Roles.Contains(Roles.Admin)) return null;
+        var target = rule.TargetOf(request);
+        foreach (var role in caller.Roles)
+        {
+            if (await Allows(role, rule.Operation, target, caller)) return null;
+        }
+        var roles = caller.Roles.Count == 0 ? "no role" : "role " + string.Join(",", caller.Roles.Order(StringComparer.Ordinal));
+        var what = target switch
+        {
+            Target.OrgUnit o => $" on org unit '{Safe(o.Id)}'",
+            Target.Township t => $" on township '{Safe(t.Id)}'",
+            Target.TownshipCases t => $" on the cases of township '{Safe(t.Id)}'",
+            Target.Case c => $" on case '{Safe(c.Id)}'",
+            _ => string.Empty,
+        };
+        return $"the caller's token ({roles}) does not allow {method[(method.LastIndexOf('/') + 1)..]}{what}";
+    }
+
+    private static string Safe(string id) => id.Length <= 64 && Text.IsCleanText(id, false) ? id : "…";
+
+    private async Task<bool> Allows(string role, Operation op, Target target, CallerScope caller)
+    {
+        switch (role)
+        {
+            case Roles.Viewer:
+                return op == Operation.Read;
+            case Roles.TownshipStaff when !string.IsNullOrEmpty(caller.Township):
+                return op switch
+                {
+                    Operation.Read or Operation.ManageCase => target switch
+                    {
+                        Target.None => op == Operation.Read,
+                        Target.Township t => t.Id == caller.Township && op == Operation.Read,
+                        Target.TownshipCases t => t.Id == caller.Township && op == Operation.Read,
+                        Target.OrgUnit o => await TownshipOf(o.Id) == caller.Township,
+                        Target.Case c => await CaseOrgUnit(c.Id) is { } unit && await TownshipOf(unit) == caller.Township,
+                        _ => false,
+                    },
+                    // Township-level values only: the township's own ledger (org_unit_id == the township).
+                    Operation.ReportValues => target is Target.OrgUnit o && o.Id == caller.Township,
+                    Operation.Repair => target is Target.Township t && t.Id == caller.Township,
+                    _ => false,
+                };
+            case Roles.VillageReporter when caller.Villages.Count > 0:
+                return op switch
+                {
+                    Operation.Read => target switch
+                    {
+                        Target.None => true,
+                        Target.OrgUnit o => caller.Villages.Contains(o.Id),
+                        Target.Case c => await CaseOrgUnit(c.Id) is { } unit && caller.Villages.Contains(unit),
+                        // The township totals, summary and roster of the township their villages belong to.
+                        Target.Township t => await ReporterTownships(caller) is var ts && ts.Contains(t.Id),
+                        _ => false,
+                    },
+                    Operation.ReportValues or Operation.ManageCase => target switch
+                    {
+                        Target.OrgUnit o => caller.Villages.Contains(o.Id),
+                        Target.Case c => await CaseOrgUnit(c.Id) is { } unit && caller.Villages.Contains(unit),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+            default:
+                return false;
+        }
+    }
+
+    private async Task<HashSet<string>> ReporterTownships(CallerScope caller)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(caller.Township)) set.Add(caller.Township);
+        foreach (var village in caller.Villages.Take(64))
+        {
+            if (await TownshipOf(village) is { } t) set.Add(t);
+        }
+        return set;
+    }
+
+    /// <summary>The township an org unit belongs to, or null when it is malformed or not on the roster.</summary>
+    private async Task<string?> TownshipOf(string orgUnitId)
+    {
+        if (!Text.IsOrgUnitId(orgUnitId)) return null;
+        if (_townshipOf.TryGetValue(orgUnitId, out var known)) return known;
+        try
+        {
+            var info = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(orgUnitId)).GetInfo();
+            if (_townshipOf.Count < CacheLimit) _townshipOf[orgUnitId] = info.TownshipId;
+            return info.TownshipId;
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The org unit holding a case, or null when it is malformed or unknown.</summary>
+    private async Task<string?> CaseOrgUnit(string caseId)
+    {
+        if (string.IsNullOrEmpty(caseId) || caseId.Length > 128 || !Text.IsCleanText(caseId, false)) return null;
+        if (_caseOrgUnit.TryGetValue(caseId, out var known)) return known;
+        var unit = await grains.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry).Locate(caseId);
+        if (unit is not null && _caseOrgUnit.Count < CacheLimit) _caseOrgUnit[caseId] = unit;
+        return unit;
+    }
+}

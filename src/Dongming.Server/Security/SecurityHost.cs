@@ -1,0 +1,86 @@
+using Dongming.Server.Hosting;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Dongming.Server.Security;
+
+/// <summary>Wiring of access control: JWT bearer authentication, the access interceptor, the rate limit and the admin token.</summary>
+public static class SecurityHost
+{
+    /// <summary>Where the embedded default's key and admin token are (for the start-up log).</summary>
+    private sealed record Files(string? KeyFile, bool KeyCreated, string? AdminToken);
+
+    public static WebApplicationBuilder AddDongmingSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        // Resolved while building so a bad key fails the start, and the admin token exists before the first call.
+        var (auth, dongming) = AuthOptions.Read(builder.Configuration);
+        var (key, keyFile, created) = SigningKeys.Resolve(auth, dongming);
+        string? adminToken = null;
+        if (!dongming.IsCluster && key is not null)
+        {
+            adminToken = Path.Combine(Path.GetFullPath(dongming.DataDirectory), SigningKeys.AdminTokenFileName);
+            SigningKeys.WritePrivate(adminToken, new TokenIssuer(key, auth).IssueAdmin() + "\n");
+        }
+        services.AddSingleton(new Files(keyFile, created, adminToken));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false; // keep sub, name, role, township, village as the token names them
+            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            {
+                o.Authority = auth.Authority;
+                o.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            }
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                // With an authority, the handler adds its metadata's issuer and keys to these.
+                ValidIssuers = [auth.Issuer],
+                ValidAudience = auth.Audience,
+                IssuerSigningKeys = key is null ? [] : [new SymmetricSecurityKey(key)],
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidAlgorithms = string.IsNullOrWhiteSpace(auth.Authority) ? [SecurityAlgorithms.HmacSha256] : null,
+                NameClaimType = Roles.NameClaim,
+                RoleClaimType = auth.RoleClaim,
+                ClockSkew = auth.ClockSkew,
+            };
+        });
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<CallerRateLimiter>();
+        // Registered after AddDongming's AddGrpc, so it runs inside the ErrorInterceptor.
+        services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<AccessInterceptor>());
+        return builder;
+    }
+
+    public static WebApplication UseDongmingSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var files = app.Services.GetRequiredService<Files>();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dongming.Security");
+            if (files.KeyCreated) logger.LogInformation("Created the token signing key {KeyFile} (mode 0600; keep it, it signs every token)", files.KeyFile);
+            if (files.AdminToken is not null) logger.LogInformation("Admin token written to {AdminToken} (use: authorization: Bearer $(cat {AdminToken}))", files.AdminToken, files.AdminToken);
+            foreach (var url in app.Urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u)))
+                logger.LogWarning("Serving plaintext HTTP/2 on {Url}: bearer tokens cross the network unencrypted; configure TLS (see README, Access control)", url);
+        });
+        return app;
+    }
+
+    private static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("*", "any", StringComparison.Ordinal).Replace("+", "any", StringComparison.Ordinal), UriKind.Absolute, out var uri)) return false;
+        return uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    }
+}

@@ -1,0 +1,149 @@
+using Dongming.Contracts.V1;
+using Dongming.Server.Security;
+using Grpc.Core;
+using static Dongming.Server.Tests.Security.SecurityTestSupport;
+
+namespace Dongming.Server.Tests.Security;
+
+/// <summary>
+/// Every RPC × every role, end to end: one test case each, generated from the policy table. The expected
+/// outcomes are written out here independently of the server's table (O = OK, D = PERMISSION_DENIED), for the
+/// callers admin, township staff of dongming, reporter of datai and viewer; no token is always UNAUTHENTICATED.
+/// Each sample targets the caller's home scope (township dongming, village datai).
+/// </summary>
+public sealed class AccessMatrixTests(DemoServerFixture fixture)
+{
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        //                                                  admin staff reporter viewer
+        ["/dongming.v1.VillageService/ListVillages"] = "OOOO",
+        ["/dongming.v1.VillageService/GetVillage"] = "OOOO",
+        ["/dongming.v1.VillageService/RegisterVillage"] = "ODDD",
+        ["/dongming.v1.CatalogService/ListIndicators"] = "OOOO",
+        ["/dongming.v1.CatalogService/GetIndicator"] = "OOOO",
+        ["/dongming.v1.CatalogService/DefineIndicator"] = "ODDD",
+        ["/dongming.v1.CatalogService/ListCaseTypes"] = "OOOO",
+        ["/dongming.v1.CatalogService/DefineCaseType"] = "ODDD",
+        ["/dongming.v1.ReportingService/ReportValues"] = "ODOD",
+        ["/dongming.v1.ReportingService/GetValues"] = "OOOO",
+        ["/dongming.v1.ReportingService/GetValueHistory"] = "OOOO",
+        ["/dongming.v1.TownshipService/GetTownship"] = "OOOO",
+        ["/dongming.v1.TownshipService/RegisterTownship"] = "ODDD",
+        ["/dongming.v1.TownshipService/GetTotals"] = "OOOO",
+        ["/dongming.v1.TownshipService/WatchTotals"] = "OOOO",
+        ["/dongming.v1.TownshipService/GetCaseSummary"] = "OOOO",
+        ["/dongming.v1.TownshipService/RepairTotals"] = "OODD",
+        ["/dongming.v1.CaseService/OpenCase"] = "OOOD",
+        ["/dongming.v1.CaseService/GetCase"] = "OOOO",
+        ["/dongming.v1.CaseService/TransitionCase"] = "OOOD",
+        ["/dongming.v1.CaseService/UpdateCase"] = "OOOD",
+        ["/dongming.v1.CaseService/ListCases"] = "OODO",
+        ["/dongming.v1.CaseService/GetCaseHistory"] = "OOOO",
+    };
+
+    /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
+    private static readonly Dictionary<string, Func<ServerProcess, CallInvoker, Task>> Samples = new(StringComparer.Ordinal)
+    {
+        ["/dongming.v1.VillageService/ListVillages"] = (_, c) => new VillageService.VillageServiceClient(c).ListVillagesAsync(new ListVillagesRequest { TownshipId = "dongming", PageSize = 5 }).ResponseAsync,
+        ["/dongming.v1.VillageService/GetVillage"] = (_, c) => new VillageService.VillageServiceClient(c).GetVillageAsync(new GetVillageRequest { VillageId = "datai" }).ResponseAsync,
+        ["/dongming.v1.VillageService/RegisterVillage"] = (_, c) => new VillageService.VillageServiceClient(c).RegisterVillageAsync(new RegisterVillageRequest
+        {
+            VillageId = "v" + Rpc.Id(), Name = "新村", Kind = VillageKind.Village, TownshipId = OtherTownship,
+        }).ResponseAsync,
+        ["/dongming.v1.CatalogService/ListIndicators"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListIndicatorsAsync(new ListIndicatorsRequest { Category = "livestock" }).ResponseAsync,
+        ["/dongming.v1.CatalogService/GetIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).GetIndicatorAsync(new GetIndicatorRequest { Code = "livestock_sheep" }).ResponseAsync,
+        ["/dongming.v1.CatalogService/DefineIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineIndicatorAsync(new DefineIndicatorRequest
+        {
+            RequestId = Rpc.Id(),
+            Indicator = new Indicator { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test", Unit = "mu", Category = "agriculture", Kind = IndicatorKind.Flow, EnteredAt = EnteredAt.Village },
+        }).ResponseAsync,
+        ["/dongming.v1.CatalogService/ListCaseTypes"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListCaseTypesAsync(new ListCaseTypesRequest()).ResponseAsync,
+        ["/dongming.v1.CatalogService/DefineCaseType"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineCaseTypeAsync(new DefineCaseTypeRequest
+        {
+            RequestId = Rpc.Id(), CaseType = new CaseType { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test" },
+        }).ResponseAsync,
+        ["/dongming.v1.ReportingService/ReportValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).ReportValuesAsync(Rpc.Report("datai", Rpc.FreshPeriod(), ("livestock_sheep", "10"))).ResponseAsync,
+        ["/dongming.v1.ReportingService/GetValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).GetValuesAsync(new GetValuesRequest { OrgUnitId = "datai", Period = "2023" }).ResponseAsync,
+        ["/dongming.v1.ReportingService/GetValueHistory"] = (_, c) => new ReportingService.ReportingServiceClient(c).GetValueHistoryAsync(new GetValueHistoryRequest { OrgUnitId = "datai", Period = "2023", Indicator = "livestock_sheep" }).ResponseAsync,
+        ["/dongming.v1.TownshipService/GetTownship"] = (_, c) => new TownshipService.TownshipServiceClient(c).GetTownshipAsync(new GetTownshipRequest { TownshipId = "dongming" }).ResponseAsync,
+        ["/dongming.v1.TownshipService/RegisterTownship"] = (_, c) => new TownshipService.TownshipServiceClient(c).RegisterTownshipAsync(new RegisterTownshipRequest
+        {
+            Township = new Township { TownshipId = "t" + Rpc.Id(), Name = "测试镇", StatisticalCode = "", CodeSystem = "" },
+        }).ResponseAsync,
+        ["/dongming.v1.TownshipService/GetTotals"] = (_, c) => new TownshipService.TownshipServiceClient(c).GetTotalsAsync(new GetTotalsRequest { TownshipId = "dongming", Period = "2023", Indicators = { "livestock_sheep" } }).ResponseAsync,
+        ["/dongming.v1.TownshipService/WatchTotals"] = async (_, c) =>
+        {
+            using var call = new TownshipService.TownshipServiceClient(c).WatchTotals(new WatchTotalsRequest { TownshipId = "dongming", Period = "2023", Indicators = { "livestock_sheep" } },
+                deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        },
+        ["/dongming.v1.TownshipService/GetCaseSummary"] = (_, c) => new TownshipService.TownshipServiceClient(c).GetCaseSummaryAsync(new GetCaseSummaryRequest { TownshipId = "dongming", CaseType = TestCaseType }).ResponseAsync,
+        ["/dongming.v1.TownshipService/RepairTotals"] = (_, c) => new TownshipService.TownshipServiceClient(c).RepairTotalsAsync(new RepairTotalsRequest { TownshipId = "dongming" }).ResponseAsync,
+        ["/dongming.v1.CaseService/OpenCase"] = (_, c) => new CaseService.CaseServiceClient(c).OpenCaseAsync(new OpenCaseRequest
+        {
+            VillageId = "datai", CaseType = TestCaseType, Batch = "2026", Title = "矩阵测试", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+        }).ResponseAsync,
+        ["/dongming.v1.CaseService/GetCase"] = async (s, c) =>
+        {
+            var opened = await OpenCaseAsync(s);
+            await new CaseService.CaseServiceClient(c).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId });
+        },
+        ["/dongming.v1.CaseService/TransitionCase"] = async (s, c) =>
+        {
+            var opened = await OpenCaseAsync(s);
+            await new CaseService.CaseServiceClient(c).TransitionCaseAsync(new TransitionCaseRequest
+            {
+                CaseId = opened.CaseId, ToStatus = CaseStatus.Investigating, ExpectedVersion = opened.Version, RequestId = Rpc.Id(),
+            });
+        },
+        ["/dongming.v1.CaseService/UpdateCase"] = async (s, c) =>
+        {
+            var opened = await OpenCaseAsync(s);
+            await new CaseService.CaseServiceClient(c).UpdateCaseAsync(new UpdateCaseRequest
+            {
+                CaseId = opened.CaseId, ExpectedVersion = opened.Version, Assignee = "包村干部", Note = "指派", RequestId = Rpc.Id(),
+            });
+        },
+        ["/dongming.v1.CaseService/ListCases"] = (_, c) => new CaseService.CaseServiceClient(c).ListCasesAsync(new ListCasesRequest { TownshipId = "dongming", CaseType = TestCaseType, PageSize = 5 }).ResponseAsync,
+        ["/dongming.v1.CaseService/GetCaseHistory"] = async (s, c) =>
+        {
+            var opened = await OpenCaseAsync(s);
+            await new CaseService.CaseServiceClient(c).GetCaseHistoryAsync(new GetCaseHistoryRequest { CaseId = opened.CaseId });
+        },
+    };
+
+    public static TheoryData<string, Who> Matrix()
+    {
+        var data = new TheoryData<string, Who>();
+        foreach (var method in AccessPolicy.Table.Keys.Order(StringComparer.Ordinal))
+            foreach (var who in Enum.GetValues<Who>())
+                data.Add(method, who);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Rpc_AsRole_IsAllowedOrRefusedByThePolicy(string method, Who who)
+    {
+        await PrepareAsync(fixture.Server);
+        var expected = who == Who.Anonymous ? StatusCode.Unauthenticated : Expected[method][(int)who] switch
+        {
+            'O' => StatusCode.OK,
+            'D' => StatusCode.PermissionDenied,
+            var x => throw new InvalidOperationException($"bad expectation {x}"),
+        };
+        var status = await StatusOf(() => Samples[method](fixture.Server, Invoker(fixture.Server, who)));
+        Assert.Equal(expected, status);
+    }
+
+    [Fact]
+    public void PolicyTable_CoversEveryRpcOfTheContract_AndTheTestsCoverTheTable()
+    {
+        var contract = new[] { VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor }
+            .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(contract, AccessPolicy.Table.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(contract, Expected.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(contract, Samples.Keys.Order(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,94 @@
+using Dongming.Contracts.V1;
+using Dongming.Server.Security;
+using Grpc.Core;
+
+namespace Dongming.Server.Tests.Security;
+
+/// <summary>The callers of the access tests: one per role, and none.</summary>
+public enum Who
+{
+    Admin,
+    Staff,
+    Reporter,
+    Viewer,
+    Anonymous,
+}
+
+/// <summary>Tokens signed with a server's own key (its <c>signing.key</c>), and the typed clients of a caller.</summary>
+public static class SecurityTestSupport
+{
+    /// <summary>A second township with one village, so scope tests have a foreign township that exists.</summary>
+    public const string OtherTownship = "qita";
+    public const string OtherVillage = "qita-cun";
+
+    /// <summary>A case type only these tests open, so the shared server's other counts stay put.</summary>
+    public const string TestCaseType = "access_check";
+
+    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly HashSet<ServerProcess> Prepared = [];
+
+    public static TokenIssuer Issuer(ServerProcess server, AuthOptions? options = null)
+    {
+        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(server.DataDirectory, SigningKeys.KeyFileName)).Trim());
+        return new TokenIssuer(key, options ?? new AuthOptions());
+    }
+
+    public static string Token(ServerProcess server, Who who, string? subject = null, string? name = null) => who switch
+    {
+        Who.Admin => Issuer(server).Issue(new TokenRequest(subject ?? "t-admin", name ?? "Test Admin", Roles.Admin, null, [], TimeSpan.FromHours(1))),
+        Who.Staff => Issuer(server).Issue(new TokenRequest(subject ?? "t-staff", name ?? "镇干部", Roles.TownshipStaff, "dongming", [], TimeSpan.FromHours(1))),
+        Who.Reporter => Issuer(server).Issue(new TokenRequest(subject ?? "t-reporter", name ?? "大台村报账员", Roles.VillageReporter, null, ["datai"], TimeSpan.FromHours(1))),
+        Who.Viewer => Issuer(server).Issue(new TokenRequest(subject ?? "t-viewer", name ?? "Viewer", Roles.Viewer, null, [], TimeSpan.FromHours(1))),
+        _ => throw new ArgumentOutOfRangeException(nameof(who)),
+    };
+
+    public static CallInvoker Invoker(ServerProcess server, Who who) =>
+        who == Who.Anonymous ? server.Anonymous.CreateCallInvoker() : server.As(Token(server, who));
+
+    /// <summary>Registers the other township, its village and the test case type (once per server).</summary>
+    public static async Task PrepareAsync(ServerProcess server)
+    {
+        await Once.WaitAsync();
+        try
+        {
+            if (!Prepared.Add(server)) return;
+            await new TownshipService.TownshipServiceClient(server.Channel).RegisterTownshipAsync(new RegisterTownshipRequest
+            {
+                Township = new Township { TownshipId = OtherTownship, Name = "其他镇", StatisticalCode = "", CodeSystem = "" },
+            });
+            await new VillageService.VillageServiceClient(server.Channel).RegisterVillageAsync(new RegisterVillageRequest
+            {
+                VillageId = OtherVillage, Name = "其他村", Kind = VillageKind.Village, TownshipId = OtherTownship,
+            });
+            await new CatalogService.CatalogServiceClient(server.Channel).DefineCaseTypeAsync(new DefineCaseTypeRequest
+            {
+                RequestId = "access-check-type", CaseType = new CaseType { Code = TestCaseType, NameZh = "权限测试", NameEn = "Access check" },
+            });
+        }
+        finally
+        {
+            Once.Release();
+        }
+    }
+
+    /// <summary>Opens a case of the test type in <paramref name="village"/> as admin.</summary>
+    public static async Task<Case> OpenCaseAsync(ServerProcess server, string village = "datai") =>
+        (await new CaseService.CaseServiceClient(server.Channel).OpenCaseAsync(new OpenCaseRequest
+        {
+            VillageId = village, CaseType = TestCaseType, Batch = "2026", Title = "权限测试案件", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+        })).Case;
+
+    /// <summary>The status of a call: OK, or the RpcException's code.</summary>
+    public static async Task<StatusCode> StatusOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+}
