@@ -45,11 +45,17 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
         await continuation(requestStream, responseStream, context);
     }
 
+    private static readonly object Admitted = new();
+
+    /// <summary>True once a call reached this interceptor (its request message was decoded).</summary>
+    public static bool WasAdmitted(HttpContext http) => http.Items.ContainsKey(Admitted);
+
     private async Task Admit(IMessage? request, ServerCallContext context)
     {
         var method = context.Method;
-        if (method.StartsWith(HealthPrefix, StringComparison.Ordinal)) return; // probes can't authenticate
         var http = context.GetHttpContext();
+        http.Items[Admitted] = null;
+        if (method.StartsWith(HealthPrefix, StringComparison.Ordinal)) return; // probes can't authenticate
         var caller = CallerScope.From(http.User, options.Value.RoleClaim);
 
         var partition = caller is not null ? "sub:" + caller.Subject : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");

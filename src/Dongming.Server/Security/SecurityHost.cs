@@ -66,6 +66,7 @@ public static class SecurityHost
     public static WebApplication UseDongmingSecurity(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(RewriteUndecodableRequests);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var files = app.Services.GetRequiredService<Files>();
@@ -76,6 +77,30 @@ public static class SecurityHost
                 logger.LogWarning("Serving plaintext HTTP/2 on {Url}: bearer tokens cross the network unencrypted; configure TLS (see README, Access control)", url);
         });
         return app;
+    }
+
+    /// <summary>
+    /// A request body that is not a valid protobuf message of the method's request type fails in grpc-dotnet before
+    /// any interceptor runs and is answered UNKNOWN ("Exception was thrown by handler."). It is the client's mistake:
+    /// answer INVALID_ARGUMENT instead. Only calls the access interceptor never saw are rewritten, so a fault after
+    /// it (there is none expected: the error interceptor maps every exception) would keep its status.
+    /// </summary>
+    private static Task RewriteUndecodableRequests(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var http = (HttpContext)state;
+                if (!AccessInterceptor.WasAdmitted(http) && http.Response.Headers["grpc-status"] == "2")
+                {
+                    http.Response.Headers["grpc-status"] = "3";
+                    http.Response.Headers["grpc-message"] = "the request is not a valid message of this method's request type";
+                }
+                return Task.CompletedTask;
+            }, context);
+        }
+        return next(context);
     }
 
     private static bool IsLoopback(string url)
