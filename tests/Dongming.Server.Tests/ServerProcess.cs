@@ -17,14 +17,14 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, string dataDirectory, int port, int siloPort, int gatewayPort)
+    private ServerProcess(Process process, string dataDirectory, int port, int siloPort, int gatewayPort, HttpMessageHandler? tls = null)
     {
         _process = process;
         DataDirectory = dataDirectory;
         Port = port;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        Address = $"http://127.0.0.1:{port}";
+        Address = $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}";
         // Calls on Channel carry the admin token the server wrote to its data directory (read once it is ready).
         var admin = CallCredentials.FromInterceptor((_, metadata) =>
         {
@@ -33,10 +33,12 @@ public sealed class ServerProcess : IAsyncDisposable
         });
         Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, admin),
+            Credentials = ChannelCredentials.Create(tls is null ? ChannelCredentials.Insecure : ChannelCredentials.SecureSsl, admin),
             UnsafeUseInsecureChannelCallCredentials = true,
+            HttpHandler = tls,
+            DisposeHttpClient = false,
         });
-        Anonymous = GrpcChannel.ForAddress(Address);
+        Anonymous = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = tls, DisposeHttpClient = false });
     }
 
     public string Address { get; }
@@ -71,7 +73,11 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> (a new temp folder if null) and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartAsync(string? dataDirectory = null, bool demo = true, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string? dataDirectory = null, bool demo = true, params string[] extraArgs) =>
+        StartAsync(dataDirectory, demo, tls: null, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string?, bool, string[])"/>, serving https when <paramref name="tls"/> (the client's handler) is given.</summary>
+    public static async Task<ServerProcess> StartAsync(string? dataDirectory, bool demo, HttpMessageHandler? tls, params string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("dongming-e2e-").FullName;
         var port = FreePort();
@@ -87,13 +93,13 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var a in new[]
         {
-            dll, "--urls", $"http://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
+            dll, "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
             $"--Dongming:Orleans:SiloPort={siloPort}", $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Demo:Load={demo}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information",
         }.Concat(extraArgs)) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort);
+        var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, tls);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.BeginOutputReadLine();
