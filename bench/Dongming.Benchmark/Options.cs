@@ -18,6 +18,8 @@ internal sealed class Options
           --token <bearer>    Sends "authorization: Bearer <token>" on every call (default: env DONGMING_TOKEN).
           --period <p>        Period written by ReportValues and read in (d) (default 2099-12; never use 2023).
           --villages <n>      Also run (d): GetTotals with 33 vs n registered villages in a fresh township (e.g. 10000).
+          --only <cases>      Run only these of a, b, c (e.g. "b"), for profiling one case; ratios need a.
+          --callers <n>       Run only this number of concurrent callers instead of 1 and 64.
           --allow-remote      Allow a non-loopback --target (the benchmark writes data).
           --help              This text.
         """;
@@ -29,6 +31,8 @@ internal sealed class Options
     public string Period { get; private set; } = "2099-12";
     public int? Villages { get; private set; }
     public bool AllowRemote { get; private set; }
+    public string Only { get; private set; } = "abc";
+    public int? Callers { get; private set; }
     public bool Help { get; private set; }
 
     /// <summary>Parses the arguments; returns null and writes the reason on error.</summary>
@@ -73,6 +77,12 @@ internal sealed class Options
                         break;
                     case "--villages":
                         o.Villages = Int(name, Value(), Program.BaseVillages + 1, 100_000);
+                        break;
+                    case "--only":
+                        o.Only = Value();
+                        break;
+                    case "--callers":
+                        o.Callers = Int(name, Value(), 1, 1024);
                         break;
                     case "--allow-remote":
                         o.AllowRemote = true;

@@ -79,16 +79,16 @@ internal static class Program
         }
 
         var results = new List<CaseResult>();
-        foreach (var callers in CallerCounts)
+        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
         {
             Console.WriteLine($"Running {callers} caller(s)...");
-            results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
+            if (options.Only.Contains('a')) results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
                 async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()),
                 warmup, window));
-            results.Add(await Measurement.RunCaseAsync("(b) GetTotals dongming 2023", callers,
+            if (options.Only.Contains('b')) results.Add(await Measurement.RunCaseAsync("(b) GetTotals dongming 2023", callers,
                 async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()),
                 warmup, window));
-            if (canReport)
+            if (canReport && options.Only.Contains('c'))
             {
                 results.Add(await Measurement.RunCaseAsync($"(c) ReportValues x{indicators.Count} {options.Period}", callers,
                     async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
@@ -279,7 +279,7 @@ internal static class Program
         Measurement.PrintTable(Console.Out, [.. small, .. large]);
         Console.WriteLine();
         Console.WriteLine($"p50 latency ratio, {total} villages / {BaseVillages} villages (target <= {ScalingTarget.ToString("F1", CultureInfo.InvariantCulture)}):");
-        foreach (var callers in CallerCounts)
+        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
         {
             var s = small.FirstOrDefault(r => r.Callers == callers);
             var l = large.FirstOrDefault(r => r.Callers == callers);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Dongming.Domain;
 using Orleans.Concurrency;
 
@@ -86,7 +87,7 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("ApplyFull")] Task ApplyFull(FullContribution contribution);
 
     /// <summary>Totals of one period (empty indicators = all).</summary>
-    [Alias("GetTotals"), ReadOnly] Task<TotalsView> GetTotals(string period, IReadOnlyList<string> indicators, bool includeBreakdown);
+    [Alias("GetTotals"), ReadOnly] Task<TotalsView> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown);
 
     /// <summary>Case counts.</summary>
     [Alias("GetCaseSummary"), ReadOnly] Task<CaseSummaryView> GetCaseSummary(string? caseType, string? batch, DateOnly asOf, bool includeBreakdown);

@@ -115,6 +115,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         // then write event and snapshot together. If that write fails the state in memory is ahead of storage,
         // so the activation is dropped and the next call reloads from the journal.
         if (await FindReplayAsync(requestId, fingerprint) is { } replay) return (Version, replay);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _unconfirmed = written.Task;
         Apply(e, next);
         try
         {
@@ -124,10 +126,14 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             Version = next;
             _snapshotBytes = snapshot.Length;
             _bytesSinceSnapshot = 0;
+            _unconfirmed = null;
+            written.SetResult();
             return (next, null);
         }
-        catch
+        catch (Exception ex)
         {
+            _broken = true;
+            written.SetException(ex);
             DeactivateOnIdle();
             throw;
         }
@@ -138,6 +144,24 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         // Another activation wrote to this stream (possible for a moment in a cluster): reload.
         DeactivateOnIdle();
         return DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
+    }
+
+    private Task? _unconfirmed;
+    private bool _broken;
+
+    /// <summary>
+    /// For calls that interleave with a write (reads other grains make while this one waits): waits until the
+    /// state in memory is the persisted one. While a snapshot is written the event is applied before the append
+    /// completes; an interleaved reader must not see it, nor state whose write failed.
+    /// </summary>
+    protected async Task WaitUntilPersistedAsync()
+    {
+        if (_unconfirmed is { } pending)
+        {
+            try { await pending; }
+            catch (Exception) { /* reported below */ }
+        }
+        if (_broken) throw new InvalidOperationException($"{Stream}: the last write failed; the grain reloads from the journal");
     }
 
     /// <summary>Every event of the stream, for history queries (reads the journal, not the state).</summary>

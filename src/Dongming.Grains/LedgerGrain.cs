@@ -78,17 +78,18 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     }
 
     private ContributionDelta? _pendingDelta;
+    private ITownshipGrain? _township;
 
     private async Task NotifyTownshipAsync(long baseVersion, ContributionDelta delta)
     {
         if (State.Registration is not { } r) return;
-        var township = GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId));
+        var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId));
         try
         {
             if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, r.Level, baseVersion, Version,
                     delta.Figures, delta.Cases.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : CaseTallyMessage.From(kv.Value)), clock.GetUtcNow())))
             {
-                await township.ApplyFull((await GetContribution())!);
+                await township.ApplyFull(Contribution()!);
             }
             _townshipStale = false;
         }
@@ -266,11 +267,17 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         return entries;
     }
 
-    public Task<FullContribution?> GetContribution()
+    public async Task<FullContribution?> GetContribution()
     {
-        if (State.Registration is not { } r) return Task.FromResult<FullContribution?>(null);
+        await WaitUntilPersistedAsync();
+        return Contribution();
+    }
+
+    private FullContribution? Contribution()
+    {
+        if (State.Registration is not { } r) return null;
         var (figures, cases) = State.Contribution();
-        return Task.FromResult<FullContribution?>(new FullContribution(OrgUnitId, r.Level, Version, figures,
-            cases.ToDictionary(kv => kv.Key, kv => CaseTallyMessage.From(kv.Value), StringComparer.Ordinal), clock.GetUtcNow()));
+        return new FullContribution(OrgUnitId, r.Level, Version, figures,
+            cases.ToDictionary(kv => kv.Key, kv => CaseTallyMessage.From(kv.Value), StringComparer.Ordinal), clock.GetUtcNow());
     }
 }

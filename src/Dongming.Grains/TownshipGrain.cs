@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Dongming.Domain;
 using Dongming.Storage;
@@ -128,10 +129,10 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         if (!_registered) throw DomainException.NotFound($"township {TownshipId} not found");
     }
 
-    public async Task<TotalsView> GetTotals(string period, IReadOnlyList<string> indicators, bool includeBreakdown)
+    public async Task<TotalsView> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown)
     {
         await EnsureRegisteredAsync();
-        var key = (period, string.Join(',', indicators), includeBreakdown);
+        var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown);
         if (_cacheVersion != _aggregate.Version) { _cache.Clear(); _cacheVersion = _aggregate.Version; }
         if (_cache.TryGetValue(key, out var cached)) return cached; // same immutable object: no rebuild, no copy
         var catalog = await catalogs.GetAsync();

@@ -45,6 +45,7 @@ public static class DongmingHost
         AddJournal(builder.Services, options, configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddSingleton<GrainRefs>();
 
         builder.UseOrleans(silo =>
         {

@@ -6,14 +6,14 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.ReportingService: entering and reading an org unit's figures.</summary>
-public sealed class ReportingGrpcService(IGrainFactory grains, CatalogCache catalogs) : ReportingService.ReportingServiceBase
+public sealed class ReportingGrpcService(GrainRefs refs, CatalogCache catalogs) : ReportingService.ReportingServiceBase
 {
     private ILedgerGrain Ledger(string orgUnitId, string field = "org_unit_id")
     {
         var v = new Violations();
         Text.CheckOrgUnitId(v, field, orgUnitId);
         v.ThrowIfAny();
-        return grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(orgUnitId));
+        return refs.Ledger(orgUnitId);
     }
 
     public override async Task<ReportValuesResponse> ReportValues(ReportValuesRequest request, ServerCallContext context)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Dongming.Contracts.V1;
 using Dongming.Domain;
@@ -7,7 +8,7 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.TownshipService: kept totals, their changes and case summaries.</summary>
-public sealed class TownshipGrpcService(IGrainFactory grains, CatalogCache catalogs, TimeProvider clock) : TownshipService.TownshipServiceBase
+public sealed class TownshipGrpcService(IGrainFactory grains, GrainRefs refs, CatalogCache catalogs, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
     /// <summary>Responses built from an immutable totals view, reused while the view is (the grain caches views per version).</summary>
     private static readonly ConditionalWeakTable<TotalsView, GetTotalsResponse> Built = [];
@@ -30,7 +31,7 @@ public sealed class TownshipGrpcService(IGrainFactory grains, CatalogCache catal
         return Mappers.ToWire(info, await Roster.VillageCount(info.TownshipId));
     }
 
-    private async Task<(ITownshipGrain Grain, string Period, IReadOnlyList<string> Indicators)> CheckTotalsRequest(string townshipId, string period, IList<string> indicators)
+    private async Task<(ITownshipGrain Grain, string Period, ImmutableArray<string> Indicators)> CheckTotalsRequest(string townshipId, string period, IList<string> indicators)
     {
         var v = new Violations();
         Text.CheckOrgUnitId(v, "township_id", townshipId);
@@ -44,7 +45,7 @@ public sealed class TownshipGrpcService(IGrainFactory grains, CatalogCache catal
             if (indicators.FirstOrDefault(c => !catalog.Contains(c)) is { } missing && !(await catalogs.RefreshAsync()).Contains(missing))
                 throw DomainException.NotFound($"indicator {missing} not found");
         }
-        return (grains.GetGrain<ITownshipGrain>(GrainKeys.Township(townshipId)), p!.Value.ToString(), [.. indicators]);
+        return (refs.Township(townshipId), p!.Value.ToString(), indicators.Count == 0 ? [] : [.. indicators]);
     }
 
     public override async Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context)
