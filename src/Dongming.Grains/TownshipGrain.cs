@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dongming.Domain;
 using Dongming.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Dongming.Grains;
@@ -42,7 +43,8 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         _checkpointedVersion = _aggregate.Version;
         var corrected = await RepairAsync(onlyChanged: true, cancellationToken);
         if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
-        this.RegisterGrainTimer(CheckpointAsync, CheckpointEvery, CheckpointEvery);
+        _deadSilosSeen = DeadSilos();
+        this.RegisterGrainTimer(TickAsync, CheckpointEvery, CheckpointEvery);
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -50,6 +52,26 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
     {
         await CheckpointAsync(cancellationToken);
         await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private int _deadSilosSeen;
+
+    private int DeadSilos() => ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead) ?? 0;
+
+    /// <summary>
+    /// Checkpoints; and after a silo died, catches up from the journals: a ledger that lived there may have written
+    /// an event (durable, unacknowledged) and died before sending the change here.
+    /// </summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var dead = DeadSilos();
+        if (dead > _deadSilosSeen)
+        {
+            var corrected = await RepairAsync(onlyChanged: true, cancellationToken); // on failure: again at the next tick
+            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals after a silo left", TownshipId, corrected.Count);
+        }
+        _deadSilosSeen = dead; // old entries leave the table after a while
+        await CheckpointAsync(cancellationToken);
     }
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
@@ -108,7 +130,11 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         foreach (var (k, v) in change.Figures) delta.Figures[k] = v;
         foreach (var (k, v) in change.Cases) delta.Cases[k] = v?.ToDomain();
         var outcome = _aggregate.Apply(change.OrgUnitId, change.Level, change.BaseVersion, change.NewVersion, delta, change.At);
-        if (outcome == ChangeOutcome.Applied) Changed();
+        if (outcome == ChangeOutcome.Applied)
+        {
+            Changed();
+            ServiceMetrics.TotalsUpdateLag.Record(Math.Max(0, (clock.GetUtcNow() - change.At).TotalSeconds));
+        }
         return Task.FromResult(outcome != ChangeOutcome.NeedsFullContribution);
     }
 
