@@ -18,12 +18,12 @@ public sealed partial class ServerSettingsTests
     /// </list>
     /// </summary>
     /// <summary>
-    /// Settings the manifests already carry for work still open: the token signing key (access control) and the
-    /// Prometheus and dashboard ports (telemetry and dashboard). The server does not read them yet.
+    /// Settings the manifests already carry for work still open: the token signing key (access control). The
+    /// server does not read them yet.
     /// </summary>
     private static readonly HashSet<string> NotYetRead = new(StringComparer.Ordinal)
     {
-        "Dongming__Auth__SigningKey", "Dongming__Metrics__Port", "Dongming__Dashboard__Enabled", "Dongming__Dashboard__Port",
+        "Dongming__Auth__SigningKey",
     };
 
     [Fact]
