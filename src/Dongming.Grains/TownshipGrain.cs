@@ -41,8 +41,20 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
             foreach (var (id, part) in saved.Units) _aggregate.Replace(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf);
         }
         _checkpointedVersion = _aggregate.Version;
-        var corrected = await RepairAsync(onlyChanged: true, cancellationToken);
-        if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
+        // Bounded: while a silo shuts down, a ledger there may be deactivating while it waits for this township
+        // (its Apply is held until this activation completes); waiting for it here would deadlock until timeouts.
+        var repair = RepairAsync(onlyChanged: true, CancellationToken.None);
+        try
+        {
+            var corrected = await repair.WaitAsync(RepairOnLoadWait, cancellationToken);
+            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Township {Township}: org units slow to answer on load; catching up in the background", TownshipId);
+            _ = repair.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _repairPending = true;
+        }
         _deadSilosSeen = DeadSilos();
         this.RegisterGrainTimer(TickAsync, CheckpointEvery, CheckpointEvery);
         await base.OnActivateAsync(cancellationToken);
@@ -54,7 +66,9 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
+    private static readonly TimeSpan RepairOnLoadWait = TimeSpan.FromSeconds(5);
     private int _deadSilosSeen;
+    private bool _repairPending;
 
     private int DeadSilos() => ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead) ?? 0;
 
@@ -65,12 +79,13 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var dead = DeadSilos();
-        if (dead > _deadSilosSeen)
+        if (dead > _deadSilosSeen || _repairPending)
         {
             var corrected = await RepairAsync(onlyChanged: true, cancellationToken); // on failure: again at the next tick
             if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals after a silo left", TownshipId, corrected.Count);
         }
         _deadSilosSeen = dead; // old entries leave the table after a while
+        _repairPending = false;
         await CheckpointAsync(cancellationToken);
     }
 

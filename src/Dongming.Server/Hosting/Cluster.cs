@@ -44,6 +44,16 @@ public static class Cluster
         return builder;
     }
 
+    /// <summary>Logs the graceful stop (SIGTERM / Ctrl+C): Kestrel drains the gRPC calls, then the silo deactivates its grains and leaves the cluster.</summary>
+    public static WebApplication LogDongmingShutdown(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStopping.Register(() => app.Logger.LogInformation(
+            "Dongming is shutting down: draining gRPC calls, deactivating grains, leaving the cluster (timeout {Timeout})",
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.ShutdownTimeout));
+        app.Lifetime.ApplicationStopped.Register(() => app.Logger.LogInformation("Dongming stopped"));
+        return app;
+    }
+
     /// <summary>The address other silos reach this one at: the setting, else loopback (embedded) or the first up non-loopback IPv4 address (cluster).</summary>
     public static IPAddress AdvertisedAddress(string? configured, bool cluster)
     {

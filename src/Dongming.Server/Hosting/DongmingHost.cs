@@ -132,6 +132,7 @@ public static class DongmingHost
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();
+        app.LogDongmingShutdown();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var options = app.Services.GetRequiredService<IOptions<DongmingOptions>>().Value;
