@@ -54,6 +54,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         }
         var e = new ValuesReported(Meta.Of(command.Caller, command.RequestId), report.Period.ToString(), report.Figures, report.Comment);
         var (version, replay) = await PersistAndNotifyAsync(e, command.RequestId, Reporting.Fingerprint(OrgUnitId, report));
+        if (replay is null) ServiceMetrics.ValuesReported.Add(report.Figures.Count);
         return replay is null ? new ReportResult(OrgUnitId, version, false) : new ReportResult(OrgUnitId, replay.Version, true);
     }
 
@@ -170,6 +171,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
             .Assign(CaseRules.CaseIdPrefix(draft.CaseType, draft.Batch, draft.OpenedOn), OrgUnitId, $"{OrgUnitId}/{command.RequestId}");
         var opened = draft with { CaseId = caseId, TownshipId = registration.TownshipId };
         await PersistAndNotifyAsync(new CaseOpened(Meta.Of(message.Caller, command.RequestId!), opened, string.IsNullOrEmpty(command.Note) ? null : command.Note), command.RequestId!, fingerprint);
+        ServiceMetrics.CasesOpened.Add(1);
         return CaseData.From(State.Cases[caseId]);
     }
 
@@ -188,6 +190,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
             throw DomainException.Aborted($"case {m.CaseId} is at version {current.Version}, not {m.ExpectedVersion}: someone changed it; read it again");
         current.MoveTo(m.To, on, m.Note, clock.GetUtcNow()); // validates before anything is written
         await PersistAndNotifyAsync(new CaseTransitioned(Meta.Of(m.Caller, m.RequestId), m.CaseId, current.Status, m.To, on, string.IsNullOrEmpty(m.Note) ? null : m.Note), m.RequestId, fingerprint);
+        if (m.To == CaseStatus.Closed) ServiceMetrics.CasesClosed.Add(1);
         return CaseData.From(State.Cases[m.CaseId]);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Dongming.Domain;
 using Dongming.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Dongming.Grains;
@@ -41,9 +42,22 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
             foreach (var (id, part) in saved.Units) _aggregate.Replace(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf);
         }
         _checkpointedVersion = _aggregate.Version;
-        var corrected = await RepairAsync(onlyChanged: true, cancellationToken);
-        if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
-        this.RegisterGrainTimer(CheckpointAsync, CheckpointEvery, CheckpointEvery);
+        // Bounded: while a silo shuts down, a ledger there may be deactivating while it waits for this township
+        // (its Apply is held until this activation completes); waiting for it here would deadlock until timeouts.
+        var repair = RepairAsync(onlyChanged: true, CancellationToken.None);
+        try
+        {
+            var corrected = await repair.WaitAsync(RepairOnLoadWait, cancellationToken);
+            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Township {Township}: org units slow to answer on load; catching up in the background", TownshipId);
+            _ = repair.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _repairPending = true;
+        }
+        _deadSilosSeen = DeadSilos();
+        this.RegisterGrainTimer(TickAsync, CheckpointEvery, CheckpointEvery);
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -51,6 +65,29 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
     {
         await CheckpointAsync(cancellationToken);
         await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private static readonly TimeSpan RepairOnLoadWait = TimeSpan.FromSeconds(5);
+    private int _deadSilosSeen;
+    private bool _repairPending;
+
+    private int DeadSilos() => ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead) ?? 0;
+
+    /// <summary>
+    /// Checkpoints; and after a silo died, catches up from the journals: a ledger that lived there may have written
+    /// an event (durable, unacknowledged) and died before sending the change here.
+    /// </summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var dead = DeadSilos();
+        if (dead > _deadSilosSeen || _repairPending)
+        {
+            var corrected = await RepairAsync(onlyChanged: true, cancellationToken); // on failure: again at the next tick
+            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals after a silo left", TownshipId, corrected.Count);
+        }
+        _deadSilosSeen = dead; // old entries leave the table after a while
+        _repairPending = false;
+        await CheckpointAsync(cancellationToken);
     }
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
@@ -109,7 +146,11 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         foreach (var (k, v) in change.Figures) delta.Figures[k] = v;
         foreach (var (k, v) in change.Cases) delta.Cases[k] = v?.ToDomain();
         var outcome = _aggregate.Apply(change.OrgUnitId, change.Level, change.BaseVersion, change.NewVersion, delta, change.At);
-        if (outcome == ChangeOutcome.Applied) Changed();
+        if (outcome == ChangeOutcome.Applied)
+        {
+            Changed();
+            ServiceMetrics.TotalsUpdateLag.Record(Math.Max(0, (clock.GetUtcNow() - change.At).TotalSeconds));
+        }
         return Task.FromResult(outcome != ChangeOutcome.NeedsFullContribution);
     }
 

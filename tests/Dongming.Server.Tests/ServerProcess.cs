@@ -95,7 +95,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             dll, "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
             $"--Dongming:Orleans:SiloPort={siloPort}", $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Demo:Load={demo}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Dongming:Metrics:Port=0",
         }.Concat(extraArgs)) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;

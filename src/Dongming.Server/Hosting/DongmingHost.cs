@@ -34,11 +34,13 @@ public static class DongmingHost
         var options = configuration.GetSection(DongmingOptions.Section).Get<DongmingOptions>() ?? new DongmingOptions();
         var orleans = configuration.GetSection(DongmingOrleansOptions.Section).Get<DongmingOrleansOptions>() ?? new DongmingOrleansOptions();
 
-        if (string.IsNullOrEmpty(configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
-        // gRPC only: HTTP/2 without TLS ("h2c") so grpcurl -plaintext works.
+        // gRPC: HTTP/2 without TLS ("h2c") so grpcurl -plaintext works; /metrics and the dashboard: HTTP/1.1 side ports.
+        builder.WebHost.UseUrls(SidePorts.Urls(configuration, string.IsNullOrEmpty(configuration["urls"]) ? DefaultUrl : configuration["urls"]!, options.IsCluster));
+        builder.AddDongmingSidePorts();
+        builder.AddDongmingShutdown();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2);
+            k.ConfigureEndpointDefaults(l => l.Protocols = SidePorts.Protocols(l, configuration));
             k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
         });
 
@@ -59,10 +61,11 @@ public static class DongmingHost
                 {
                     o.SiloPort = orleans.SiloPort;
                     o.GatewayPort = orleans.GatewayPort;
-                    o.AdvertisedIPAddress = string.IsNullOrEmpty(orleans.AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(orleans.AdvertisedAddress);
+                    o.AdvertisedIPAddress = Cluster.AdvertisedAddress(orleans.AdvertisedAddress, cluster: true);
                     o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.SiloPort);
                     o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.GatewayPort);
                 });
+                silo.ConfigureDongmingMembership(configuration);
             }
             else
             {
@@ -70,6 +73,7 @@ public static class DongmingHost
             }
             silo.Services.AddSerializer(s => s.AddDongmingTypes());
             silo.AddActivityPropagation();
+            silo.AddDongmingDashboard(configuration);
         });
 
         builder.Services.AddGrpc(o =>
@@ -93,12 +97,7 @@ public static class DongmingHost
 
         builder.Services.AddHostedService<DemoLoader>();
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "dongming"))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter("Microsoft.Orleans", JournalMetrics.MeterName));
-        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        builder.AddDongmingTelemetry();
         return builder;
     }
 
@@ -133,6 +132,8 @@ public static class DongmingHost
         app.MapGrpcService<CaseGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapDongmingSidePorts();
+        app.LogDongmingShutdown();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var options = app.Services.GetRequiredService<IOptions<DongmingOptions>>().Value;

@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Dongming.Server.Hosting;
+
+/// <summary>Prometheus scrape endpoint (section <c>Dongming:Metrics</c>).</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Dongming:Metrics";
+
+    /// <summary>HTTP/1.1 port of <c>/metrics</c>; 0 turns it off. All interfaces in cluster mode (Prometheus scrapes the pod IP), loopback in embedded mode.</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 9464;
+}
+
+/// <summary>Orleans Dashboard (section <c>Dongming:Dashboard</c>).</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Dongming:Dashboard";
+
+    /// <summary>Serve the dashboard (off by default; the k8s manifests turn it on).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>HTTP/1.1 port of the dashboard.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// Listen on all interfaces instead of loopback only. The dashboard has no authentication of its own yet, so
+    /// by default only a local user (or <c>kubectl port-forward</c>, which connects to the pod's loopback) reaches it.
+    /// </summary>
+    public bool AllowRemote { get; set; }
+}
+
+/// <summary>
+/// The HTTP/1.1 side ports next to the gRPC endpoint (HTTP/2 only): Prometheus <c>/metrics</c> and the Orleans
+/// Dashboard. Each side port serves only the endpoints mapped for it (<see cref="SidePort"/> metadata), and those
+/// endpoints answer only on their port.
+/// </summary>
+public static class SidePorts
+{
+    /// <summary>Metadata of an endpoint served on one side port only.</summary>
+    public sealed record SidePort(int Port);
+
+    private static (MetricsOptions Metrics, DashboardOptions Dashboard) Read(IConfiguration configuration) =>
+        (configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions(),
+         configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions());
+
+    /// <summary>The ports in use (0 = off).</summary>
+    public static (int Metrics, int Dashboard) Ports(IConfiguration configuration)
+    {
+        var (metrics, dashboard) = Read(configuration);
+        return (metrics.Port, dashboard.Enabled ? dashboard.Port : 0);
+    }
+
+    /// <summary>Listen addresses: the configured gRPC URLs plus the side ports.</summary>
+    public static string[] Urls(IConfiguration configuration, string grpcUrls, bool cluster)
+    {
+        var (metrics, dashboard) = Read(configuration);
+        var urls = grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (metrics.Port > 0) urls.Add($"http://{(cluster ? "0.0.0.0" : "127.0.0.1")}:{metrics.Port}");
+        if (dashboard.Enabled) urls.Add($"http://{(dashboard.AllowRemote ? "0.0.0.0" : "127.0.0.1")}:{dashboard.Port}");
+        return [.. urls];
+    }
+
+    /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports.</summary>
+    public static HttpProtocols Protocols(ListenOptions listen, IConfiguration configuration)
+    {
+        var (metrics, dashboard) = Ports(configuration);
+        var port = listen.IPEndPoint?.Port ?? 0;
+        return port != 0 && (port == metrics || port == dashboard) ? HttpProtocols.Http1 : HttpProtocols.Http2;
+    }
+
+    public static void AddDongmingSidePorts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().Bind(builder.Configuration.GetSection(MetricsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    /// <summary>Maps /metrics and the dashboard on their ports and keeps every other endpoint off those ports.</summary>
+    public static WebApplication MapDongmingSidePorts(this WebApplication app)
+    {
+        var (metrics, dashboard) = Ports(app.Configuration);
+        if (metrics == 0 && dashboard == 0) return app;
+        app.Use(async (context, next) =>
+        {
+            var local = context.Connection.LocalPort;
+            var bound = context.GetEndpoint()?.Metadata.GetMetadata<SidePort>();
+            var onSidePort = local == metrics || local == dashboard;
+            if (bound is null ? onSidePort : bound.Port != local)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+        });
+        if (metrics > 0) app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new SidePort(metrics));
+        if (dashboard > 0) app.MapDongmingDashboard(dashboard);
+        return app;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Dongming.Contracts.V1;
+using Dongming.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Dongming.Cluster.Tests;
+
+/// <summary>
+/// Telemetry leaves the process: the host (embedded mode, in this process, on free ports) with in-memory exporters
+/// added next to its own; a ReportValues call yields an ASP.NET Core server span with an Orleans grain-call child,
+/// and the service's, the journal's and Orleans' metrics. The Prometheus and dashboard side ports serve only their
+/// own endpoints over HTTP/1.1. Needs neither PostgreSQL nor Redis.
+/// </summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Host_ExportsSpansAndMetrics_AndServesMetricsAndDashboardOnTheirPorts()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        int port = Infrastructure.FreePort(), metricsPort = Infrastructure.FreePort(), dashboardPort = Infrastructure.FreePort();
+        var data = Directory.CreateTempSubdirectory("dongming-otel-");
+        var builder = WebApplication.CreateBuilder(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--Dongming:DataDirectory={data.FullName}", "--Dongming:Demo:Load=false",
+            $"--Dongming:Orleans:SiloPort={Infrastructure.FreePort()}", $"--Dongming:Orleans:GatewayPort={Infrastructure.FreePort()}",
+            $"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Dashboard:Enabled=true", $"--Dongming:Dashboard:Port={dashboardPort}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        builder.AddDongming();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
+        await using var app = builder.Build();
+        app.MapDongming();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            using var client = new DongmingClient($"http://127.0.0.1:{port}");
+            await Seed(app.Services.GetRequiredService<IGrainFactory>());
+            var request = new ReportValuesRequest { OrgUnitId = "otel-village", Period = "2024", RequestId = "otel-1" };
+            request.Values.Add(new IndicatorValue { Indicator = "livestock_sheep", Value = "12" });
+            await client.Reporting.ReportValuesAsync(request, DongmingClient.Options());
+
+            using var http = new HttpClient();
+            var scraped = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics", TestContext.Current.CancellationToken);
+            Assert.Contains("dongming_values_reported_total", scraped, StringComparison.Ordinal);
+            Assert.Contains("orleans_", scraped, StringComparison.Ordinal);
+            var dashboard = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/", TestContext.Current.CancellationToken);
+            Assert.Contains("Orleans Dashboard", dashboard, StringComparison.Ordinal);
+            // Each side port serves only its own endpoints.
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{dashboardPort}/metrics", TestContext.Current.CancellationToken)).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/", TestContext.Current.CancellationToken)).StatusCode);
+
+            app.Services.GetRequiredService<TracerProvider>().ForceFlush();
+            app.Services.GetRequiredService<MeterProvider>().ForceFlush();
+            Activity[] finished;
+            lock (spans) finished = [.. spans];
+            var server = Assert.Single(finished, a => a.Source.Name == "Microsoft.AspNetCore" && a.Kind == ActivityKind.Server && a.DisplayName.Contains("ReportValues", StringComparison.Ordinal));
+            Assert.Contains(finished, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.TraceId == server.TraceId && a.DisplayName.Contains("ReportValues", StringComparison.Ordinal));
+            string[] names;
+            lock (metrics) names = [.. metrics.Select(m => m.Name)];
+            Assert.Contains("dongming.values.reported", names);
+            Assert.Contains("dongming.totals.update_lag", names);
+            Assert.Contains("dongming.journal.commit.batch_size", names);
+            Assert.Contains(names, n => n.StartsWith("orleans", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            try { data.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>A catalog with one indicator and a township with one village, written through the grains.</summary>
+    private static async Task Seed(IGrainFactory grains)
+    {
+        var dataset = Dongming.Server.Demo.DemoDataset.Load();
+        var caller = Dongming.Grains.Caller.From(Dongming.Domain.Actor.System);
+        await grains.GetGrain<Dongming.Grains.ICatalogGrain>(Dongming.Grains.GrainKeys.Catalog).DefineIndicators(dataset.Indicators, "otel-catalog", caller);
+        var roster = grains.GetGrain<Dongming.Grains.IRosterGrain>(Dongming.Grains.GrainKeys.Roster);
+        await roster.RegisterTownship(dataset.Township, caller);
+        await roster.RegisterVillage(dataset.Villages[0] with { VillageId = "otel-village" }, caller);
+    }
+}
