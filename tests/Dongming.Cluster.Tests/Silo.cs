@@ -68,6 +68,7 @@ public sealed class Silo : IAsyncDisposable
             $"--Dongming:Demo:Load={demo}",
             $"--Dongming:DataDirectory={Path.GetTempPath()}",
             "--HostOptions:ShutdownTimeout=00:00:30",
+            ClusterAuth.SigningKeyArgument, "--Dongming:RateLimit:PermitsPerSecond=0",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
         }.Concat(extraArgs)) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

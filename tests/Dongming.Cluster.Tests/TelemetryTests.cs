@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dongming.Contracts.V1;
 using Dongming.Server.Hosting;
+using Dongming.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -17,6 +18,14 @@ namespace Dongming.Cluster.Tests;
 /// </summary>
 public sealed class TelemetryTests
 {
+    private static async Task<System.Net.HttpStatusCode> DashboardStatus(int port, string token)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return (await http.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;
+    }
+
     [Fact]
     public async Task Host_ExportsSpansAndMetrics_AndServesMetricsAndDashboardOnTheirPorts()
     {
@@ -29,12 +38,14 @@ public sealed class TelemetryTests
             "--urls", $"http://127.0.0.1:{port}", $"--Dongming:DataDirectory={data.FullName}", "--Dongming:Demo:Load=false",
             $"--Dongming:Orleans:SiloPort={Infrastructure.FreePort()}", $"--Dongming:Orleans:GatewayPort={Infrastructure.FreePort()}",
             $"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Dashboard:Enabled=true", $"--Dongming:Dashboard:Port={dashboardPort}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", ClusterAuth.SigningKeyArgument,
         ]);
         builder.AddDongming();
+        builder.AddDongmingSecurity();
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
         builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
         await using var app = builder.Build();
+        app.UseDongmingSecurity();
         app.MapDongming();
         await app.StartAsync(TestContext.Current.CancellationToken);
         try
@@ -49,8 +60,16 @@ public sealed class TelemetryTests
             var scraped = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics", TestContext.Current.CancellationToken);
             Assert.Contains("dongming_values_reported_total", scraped, StringComparison.Ordinal);
             Assert.Contains("orleans_", scraped, StringComparison.Ordinal);
-            var dashboard = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/", TestContext.Current.CancellationToken);
-            Assert.Contains("Orleans Dashboard", dashboard, StringComparison.Ordinal);
+            // The dashboard is for admins: without a token it sends the browser to its sign-in page.
+            var signIn = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/", TestContext.Current.CancellationToken);
+            Assert.Contains("action=\"/login\"", signIn, StringComparison.Ordinal);
+            Assert.DoesNotContain("Orleans Dashboard", signIn, StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, await DashboardStatus(dashboardPort, ClusterAuth.Issue("viewer")));
+            Assert.Equal(System.Net.HttpStatusCode.OK, await DashboardStatus(dashboardPort, ClusterAuth.AdminToken));
+            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() });
+            var signedIn = await browser.PostAsync($"http://127.0.0.1:{dashboardPort}/login",
+                new FormUrlEncodedContent([new("token", ClusterAuth.AdminToken)]), TestContext.Current.CancellationToken);
+            Assert.Contains("Orleans Dashboard", await signedIn.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             // Each side port serves only its own endpoints.
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{dashboardPort}/metrics", TestContext.Current.CancellationToken)).StatusCode);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/", TestContext.Current.CancellationToken)).StatusCode);

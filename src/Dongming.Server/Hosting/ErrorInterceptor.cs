@@ -13,17 +13,33 @@ namespace Dongming.Server.Hosting;
 /// </summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
+    /// <summary>Pauses before retrying a call that met a silo leaving or gone (membership needs a moment to settle).</summary>
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return await continuation(request, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw Map(e, context);
+            try
+            {
+                return await continuation(request, context);
+            }
+            catch (Exception e) when (IsSiloGone(e) && attempt < RetryDelays.Length && !context.CancellationToken.IsCancellationRequested)
+            {
+                // A grain call met a silo that is stopping or died. Every unary RPC is safe to repeat — reads change
+                // nothing and every write carries a request id that applies once — so the call is retried here
+                // (the grain reactivates elsewhere) instead of failing a rolling upgrade's clients.
+                logger.LogInformation("Retrying {Method} after {Error}", context.Method, e.GetType().Name);
+                await Task.Delay(RetryDelays[attempt], context.CancellationToken);
+            }
+            catch (Exception e) when (e is not RpcException)
+            {
+                throw Map(e, context);
+            }
         }
     }
+
+    private static bool IsSiloGone(Exception e) => e is Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException;
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {

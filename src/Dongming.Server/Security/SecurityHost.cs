@@ -33,6 +33,7 @@ public static class SecurityHost
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false; // keep sub, name, role, township, village as the token names them
+            o.Events = DashboardAccess.Events();
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
                 o.Authority = auth.Authority;
@@ -56,6 +57,7 @@ public static class SecurityHost
                 ClockSkew = auth.ClockSkew,
             };
         });
+        services.AddAuthorization(o => o.AddPolicy(DashboardAccess.Policy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin)));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
         // Registered after AddDongming's AddGrpc, so it runs inside the ErrorInterceptor.
@@ -66,6 +68,7 @@ public static class SecurityHost
     public static WebApplication UseDongmingSecurity(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseAuthorization(); // the dashboard's endpoints require an admin (gRPC endpoints are checked by the access interceptor)
         app.Use(RewriteUndecodableRequests);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
