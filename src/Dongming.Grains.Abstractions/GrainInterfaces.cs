@@ -23,6 +23,9 @@ public static class GrainKeys
     public const string CaseRegistry = "cases/main";
 }
 
+// Calls that read the journal or write take the caller's CancellationToken (Orleans passes cancellation to the
+// grain): a request whose client gave up or whose deadline passed is not started, and a long history read stops.
+
 /// <summary>
 /// The ledger (台账) of one gacha/village — or of a township's own entries (镇本级): its figures, their history
 /// and its remediation cases. Event-sourced; every change is persisted before the call returns.
@@ -37,22 +40,22 @@ public interface ILedgerGrain : IGrainWithStringKey
     [Alias("GetInfo"), ReadOnly] Task<OrgUnitView> GetInfo();
 
     /// <summary>Reports values, all or nothing; a retried request id applies once.</summary>
-    [Alias("ReportValues")] Task<ReportResult> ReportValues(ReportCommand command);
+    [Alias("ReportValues")] Task<ReportResult> ReportValues(ReportCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>Figures of a period (computed ones included).</summary>
     [Alias("GetValues"), ReadOnly] Task<ValuesView> GetValues(string period, IReadOnlyList<string> indicators);
 
     /// <summary>Every revision of one entered figure, oldest first.</summary>
-    [Alias("GetValueHistory"), ReadOnly] Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator);
+    [Alias("GetValueHistory"), ReadOnly] Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a case.</summary>
-    [Alias("OpenCase")] Task<CaseData> OpenCase(OpenCaseMessage command);
+    [Alias("OpenCase")] Task<CaseData> OpenCase(OpenCaseMessage command, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a case.</summary>
-    [Alias("TransitionCase")] Task<CaseData> TransitionCase(TransitionCaseMessage command);
+    [Alias("TransitionCase")] Task<CaseData> TransitionCase(TransitionCaseMessage command, CancellationToken cancellationToken = default);
 
     /// <summary>Changes a case's deadline, assignee or flags.</summary>
-    [Alias("UpdateCase")] Task<CaseData> UpdateCase(UpdateCaseMessage command);
+    [Alias("UpdateCase")] Task<CaseData> UpdateCase(UpdateCaseMessage command, CancellationToken cancellationToken = default);
 
     /// <summary>One case, or NotFound.</summary>
     [Alias("GetCase"), ReadOnly] Task<CaseData> GetCase(string caseId);
@@ -64,7 +67,7 @@ public interface ILedgerGrain : IGrainWithStringKey
     [Alias("ListCases"), ReadOnly] Task<IReadOnlyList<CaseData>> ListCases(CaseFilter filter);
 
     /// <summary>Every event of one case, oldest first.</summary>
-    [Alias("GetCaseHistory"), ReadOnly] Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId);
+    [Alias("GetCaseHistory"), ReadOnly] Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The whole contribution to the township at the last persisted version. Interleaves: the township asks for it
@@ -102,7 +105,7 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("WaitForChange"), AlwaysInterleave] Task<long> WaitForChange(long knownVersion, TimeSpan timeout);
 
     /// <summary>Re-reads every ledger's contribution and corrects what differs; returns the corrected org units.</summary>
-    [Alias("Repair")] Task<IReadOnlyList<string>> Repair();
+    [Alias("Repair")] Task<IReadOnlyList<string>> Repair(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The roster of townships and villages (花名册). Reads interleave with registrations: a registration

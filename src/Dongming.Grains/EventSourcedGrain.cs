@@ -89,14 +89,15 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// Persists one event (durable when this returns) and applies it. Returns the new version, or the recorded
     /// event when the request id was already applied (nothing is applied again).
     /// </summary>
-    protected async Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint)
+    protected async Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var payload = JsonSerializer.SerializeToUtf8Bytes(e, Json);
         var next = Version + 1;
         var snapshotDue = _bytesSinceSnapshot + payload.Length >= Math.Max(_snapshotBytes, MinSnapshotBytes);
         if (!snapshotDue)
         {
-            var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)]));
+            var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)]), cancellationToken);
             switch (outcome)
             {
                 case AppendOutcome.Appended:
@@ -165,9 +166,9 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     }
 
     /// <summary>Every event of the stream, for history queries (reads the journal, not the state).</summary>
-    protected async IAsyncEnumerable<(JournalEvent Raw, TEvent Event)> ReadHistoryAsync()
+    protected async IAsyncEnumerable<(JournalEvent Raw, TEvent Event)> ReadHistoryAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var e in _store.ReadAsync(Stream, 0))
+        await foreach (var e in _store.ReadAsync(Stream, 0, cancellationToken))
         {
             yield return (e, Deserialize(e.Payload));
         }

@@ -38,7 +38,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
 
     public Task<OrgUnitView> GetInfo() => Task.FromResult(View(Registration));
 
-    public async Task<ReportResult> ReportValues(ReportCommand command)
+    public async Task<ReportResult> ReportValues(ReportCommand command, CancellationToken cancellationToken = default)
     {
         var registration = Registration;
         var lines = command.Values.Select(v => new ReportLine(v.Indicator, v.Value)).ToList();
@@ -53,20 +53,20 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
             report = Reporting.Validate(_catalog, registration.Level, command.Period, lines, command.RequestId, command.Comment);
         }
         var e = new ValuesReported(Meta.Of(command.Caller, command.RequestId), report.Period.ToString(), report.Figures, report.Comment);
-        var (version, replay) = await PersistAndNotifyAsync(e, command.RequestId, Reporting.Fingerprint(OrgUnitId, report));
+        var (version, replay) = await PersistAndNotifyAsync(e, command.RequestId, Reporting.Fingerprint(OrgUnitId, report), cancellationToken);
         if (replay is null) ServiceMetrics.ValuesReported.Add(report.Figures.Count);
         return replay is null ? new ReportResult(OrgUnitId, version, false) : new ReportResult(OrgUnitId, replay.Version, true);
     }
 
     /// <summary>Persists, then brings the township's totals up to date before answering.</summary>
-    private async Task<(long Version, JournalEvent? Replay)> PersistAndNotifyAsync(LedgerEvent e, string requestId, string fingerprint)
+    private async Task<(long Version, JournalEvent? Replay)> PersistAndNotifyAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default)
     {
         var baseVersion = Version;
         _delta = new ContributionDelta();
         (long Version, JournalEvent? Replay) result;
         try
         {
-            result = await PersistAsync(e, requestId, fingerprint);
+            result = await PersistAsync(e, requestId, fingerprint, cancellationToken);
         }
         finally
         {
@@ -136,13 +136,13 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
 
     private static FigureView ToView(string code, FigureRecord f) => new(code, f.Value, f.Actor, f.ActorName, f.At, f.Computed);
 
-    public async Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator)
+    public async Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default)
     {
         _ = Registration;
         var p = Period.Parse(period).ToString();
         var revisions = new List<RevisionView>();
         decimal? previous = null;
-        await foreach (var (raw, e) in ReadHistoryAsync())
+        await foreach (var (raw, e) in ReadHistoryAsync(cancellationToken))
         {
             if (e is not ValuesReported r || r.Period != p) continue;
             foreach (var f in r.Figures.Where(f => f.Indicator == indicator))
@@ -158,7 +158,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
 
     private DateOnly Today => CaseDates.Today(clock);
 
-    public async Task<CaseData> OpenCase(OpenCaseMessage message)
+    public async Task<CaseData> OpenCase(OpenCaseMessage message, CancellationToken cancellationToken = default)
     {
         var registration = Registration;
         var command = message.Command;
@@ -170,12 +170,12 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         var caseId = await GrainFactory.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry)
             .Assign(CaseRules.CaseIdPrefix(draft.CaseType, draft.Batch, draft.OpenedOn), OrgUnitId, $"{OrgUnitId}/{command.RequestId}");
         var opened = draft with { CaseId = caseId, TownshipId = registration.TownshipId };
-        await PersistAndNotifyAsync(new CaseOpened(Meta.Of(message.Caller, command.RequestId!), opened, string.IsNullOrEmpty(command.Note) ? null : command.Note), command.RequestId!, fingerprint);
+        await PersistAndNotifyAsync(new CaseOpened(Meta.Of(message.Caller, command.RequestId!), opened, string.IsNullOrEmpty(command.Note) ? null : command.Note), command.RequestId!, fingerprint, cancellationToken);
         ServiceMetrics.CasesOpened.Add(1);
         return CaseData.From(State.Cases[caseId]);
     }
 
-    public async Task<CaseData> TransitionCase(TransitionCaseMessage m)
+    public async Task<CaseData> TransitionCase(TransitionCaseMessage m, CancellationToken cancellationToken = default)
     {
         var v = new Violations();
         CaseRules.CheckChangeRequest(v, m.CaseId, m.ExpectedVersion, m.Note, m.RequestId);
@@ -189,12 +189,12 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         if (current.Version != m.ExpectedVersion)
             throw DomainException.Aborted($"case {m.CaseId} is at version {current.Version}, not {m.ExpectedVersion}: someone changed it; read it again");
         current.MoveTo(m.To, on, m.Note, clock.GetUtcNow()); // validates before anything is written
-        await PersistAndNotifyAsync(new CaseTransitioned(Meta.Of(m.Caller, m.RequestId), m.CaseId, current.Status, m.To, on, string.IsNullOrEmpty(m.Note) ? null : m.Note), m.RequestId, fingerprint);
+        await PersistAndNotifyAsync(new CaseTransitioned(Meta.Of(m.Caller, m.RequestId), m.CaseId, current.Status, m.To, on, string.IsNullOrEmpty(m.Note) ? null : m.Note), m.RequestId, fingerprint, cancellationToken);
         if (m.To == CaseStatus.Closed) ServiceMetrics.CasesClosed.Add(1);
         return CaseData.From(State.Cases[m.CaseId]);
     }
 
-    public async Task<CaseData> UpdateCase(UpdateCaseMessage m)
+    public async Task<CaseData> UpdateCase(UpdateCaseMessage m, CancellationToken cancellationToken = default)
     {
         var v = new Violations();
         CaseRules.CheckChangeRequest(v, m.CaseId, m.ExpectedVersion, m.Note, m.RequestId);
@@ -215,7 +215,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         if (m.Returned is { } ret && ret != current.Returned) changes.Add($"returned {current.Returned} → {ret}");
         if (changes.Count == 0) return CaseData.From(current);
         var e = new CaseUpdated(Meta.Of(m.Caller, m.RequestId), m.CaseId, new CaseChanges(deadline, m.Assignee, m.Repeat, m.Returned), changes, string.IsNullOrEmpty(m.Note) ? null : m.Note);
-        await PersistAndNotifyAsync(e, m.RequestId, fingerprint);
+        await PersistAndNotifyAsync(e, m.RequestId, fingerprint, cancellationToken);
         return CaseData.From(State.Cases[m.CaseId]);
     }
 
@@ -246,12 +246,12 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         return Task.FromResult<IReadOnlyList<CaseData>>(cases);
     }
 
-    public async Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId)
+    public async Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default)
     {
         var current = FindCase(caseId);
         var entries = new List<CaseHistoryView>();
         long caseVersion = 0;
-        await foreach (var (_, e) in ReadHistoryAsync())
+        await foreach (var (_, e) in ReadHistoryAsync(cancellationToken))
         {
             switch (e)
             {

@@ -210,9 +210,9 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         return _aggregate.Version;
     }
 
-    public async Task<IReadOnlyList<string>> Repair()
+    public async Task<IReadOnlyList<string>> Repair(CancellationToken cancellationToken = default)
     {
-        var corrected = await RepairAsync(onlyChanged: false, CancellationToken.None);
+        var corrected = await RepairAsync(onlyChanged: false, cancellationToken);
         await CheckpointAsync(CancellationToken.None);
         return corrected;
     }

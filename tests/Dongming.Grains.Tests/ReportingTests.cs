@@ -43,6 +43,20 @@ public sealed class ReportingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ReportValues_CancelledByTheCaller_IsNotStartedAndChangesNothing()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ledger.ReportValues(Report(RequestId(), (Cattle, "5")), cancelled.Token));
+
+        Assert.Empty((await ledger.GetValues(Year, [])).Figures);
+        Assert.Null(Total(await t.Totals(Grains).GetTotals(Year, [], includeBreakdown: false), Cattle));
+    }
+
+    [Fact]
     public async Task GetTotals_IsTheSumOverOrgUnits_AndVillagesReportingCountsVillagesOnly()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 3);

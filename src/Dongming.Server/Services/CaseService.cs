@@ -30,7 +30,7 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
             Mappers.Opt(r.Category), Mappers.ToDomain(r.Source), Mappers.Opt(r.Assignee), r.RequestId, Mappers.Opt(r.OpenedOn),
             Mappers.Opt(r.Location?.Longitude ?? string.Empty), Mappers.Opt(r.Location?.Latitude ?? string.Empty), Mappers.Opt(r.AreaMu),
             r.Repeat, r.Returned, Mappers.Opt(r.Note));
-        var c = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.VillageId)).OpenCase(new OpenCaseMessage(command, Mappers.Caller(context)));
+        var c = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.VillageId)).OpenCase(new OpenCaseMessage(command, Mappers.Caller(context)), context.CancellationToken);
         return new OpenCaseResponse { Case = Mappers.ToWire(c, Today) };
     }
 
@@ -44,7 +44,7 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
     {
         var to = Mappers.ToDomain(r.ToStatus) ?? throw DomainException.Invalid("to_status", "is required (CASE_STATUS_UNSPECIFIED is not a status)");
         var ledger = await LedgerOf(r.CaseId);
-        var c = await ledger.TransitionCase(new TransitionCaseMessage(r.CaseId, to, r.ExpectedVersion, Mappers.Opt(r.Note), r.RequestId, Mappers.Opt(r.EffectiveOn), Mappers.Caller(context)));
+        var c = await ledger.TransitionCase(new TransitionCaseMessage(r.CaseId, to, r.ExpectedVersion, Mappers.Opt(r.Note), r.RequestId, Mappers.Opt(r.EffectiveOn), Mappers.Caller(context)), context.CancellationToken);
         return new TransitionCaseResponse { Case = Mappers.ToWire(c, Today) };
     }
 
@@ -52,7 +52,7 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
     {
         var ledger = await LedgerOf(r.CaseId);
         var c = await ledger.UpdateCase(new UpdateCaseMessage(r.CaseId, r.ExpectedVersion, r.HasDeadline ? r.Deadline : null, r.HasAssignee ? r.Assignee : null,
-            r.HasRepeat ? r.Repeat : null, r.HasReturned ? r.Returned : null, Mappers.Opt(r.Note), r.RequestId, Mappers.Caller(context)));
+            r.HasRepeat ? r.Repeat : null, r.HasReturned ? r.Returned : null, Mappers.Opt(r.Note), r.RequestId, Mappers.Caller(context)), context.CancellationToken);
         return new UpdateCaseResponse { Case = Mappers.ToWire(c, Today) };
     }
 
@@ -102,7 +102,7 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
     {
         var ledger = await LedgerOf(request.CaseId);
         var response = new GetCaseHistoryResponse();
-        response.Entries.AddRange((await ledger.GetCaseHistory(request.CaseId)).Select(h => new CaseHistoryEntry
+        response.Entries.AddRange((await ledger.GetCaseHistory(request.CaseId, context.CancellationToken)).Select(h => new CaseHistoryEntry
         {
             Event = h.Event, Status = Mappers.ToWire(h.Status), FromStatus = h.From is { } f ? Mappers.ToWire(f) : Contracts.V1.CaseStatus.Unspecified,
             Actor = h.Actor, ActorName = h.ActorName, At = Mappers.Ts(h.At), Note = h.Note ?? string.Empty, RequestId = h.RequestId,

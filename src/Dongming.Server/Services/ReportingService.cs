@@ -22,7 +22,7 @@ public sealed class ReportingGrpcService(GrainRefs refs, CatalogCache catalogs) 
         if (request.Values.Count > Reporting.MaxBatchSize) throw DomainException.Invalid("values", $"must hold at most {Reporting.MaxBatchSize} values");
         var command = new ReportCommand(request.Period, [.. request.Values.Select(v => new ReportLineMessage(v.Indicator, v.Value))],
             request.RequestId, Mappers.Opt(request.Comment), Mappers.Caller(context));
-        var result = await ledger.ReportValues(command);
+        var result = await ledger.ReportValues(command, context.CancellationToken);
         return new ReportValuesResponse { OrgUnitId = result.OrgUnitId, Version = result.Version, Replayed = result.Replayed };
     }
 
@@ -56,7 +56,7 @@ public sealed class ReportingGrpcService(GrainRefs refs, CatalogCache catalogs) 
         if (!catalog.Contains(request.Indicator) && !(await catalogs.RefreshAsync()).Contains(request.Indicator))
             throw DomainException.NotFound($"indicator {request.Indicator} not found");
         var response = new GetValueHistoryResponse();
-        response.Revisions.AddRange((await ledger.GetValueHistory(request.Period, request.Indicator)).Select(r => new ValueRevision
+        response.Revisions.AddRange((await ledger.GetValueHistory(request.Period, request.Indicator, context.CancellationToken)).Select(r => new ValueRevision
         {
             Value = Mappers.Dec(r.Value), PreviousValue = r.Previous is { } p ? Mappers.Dec(p) : string.Empty, Actor = r.Actor, ActorName = r.ActorName,
             At = Mappers.Ts(r.At), RequestId = r.RequestId, Comment = r.Comment ?? string.Empty, Version = r.Version,

@@ -133,7 +133,7 @@ public sealed class TownshipGrpcService(IGrainFactory grains, GrainRefs refs, Ca
         v.ThrowIfAny();
         _ = await Roster.GetTownship(request.TownshipId) ?? throw DomainException.NotFound($"township {request.TownshipId} not found");
         var township = grains.GetGrain<ITownshipGrain>(GrainKeys.Township(request.TownshipId));
-        var corrected = await township.Repair();
+        var corrected = await township.Repair(context.CancellationToken);
         var response = new RepairTotalsResponse { Version = (await township.GetTotals("2000", [], false)).Version };
         response.CorrectedOrgUnits.AddRange(corrected);
         return response;
