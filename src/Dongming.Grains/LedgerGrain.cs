@@ -62,7 +62,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     private async Task<(long Version, JournalEvent? Replay)> PersistAndNotifyAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default)
     {
         var baseVersion = Version;
-        _delta = new ContributionDelta();
+        var delta = _delta = new ContributionDelta(); // filled by Apply while the event is applied
         (long Version, JournalEvent? Replay) result;
         try
         {
@@ -70,15 +70,12 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
         }
         finally
         {
-            var delta = _delta;
             _delta = null;
-            _pendingDelta = delta;
         }
-        if (result.Replay is null) await NotifyTownshipAsync(baseVersion, _pendingDelta!);
+        if (result.Replay is null) await NotifyTownshipAsync(baseVersion, delta);
         return result;
     }
 
-    private ContributionDelta? _pendingDelta;
     private ITownshipGrain? _township;
 
     private async Task NotifyTownshipAsync(long baseVersion, ContributionDelta delta)
