@@ -13,6 +13,9 @@ namespace Dongming.Server.Tests.Security;
 /// </summary>
 public sealed class AccessMatrixTests(DemoServerFixture fixture)
 {
+    /// <summary>Codes of the indicators this matrix defines on the shared server (other tests tell them apart).</summary>
+    public const string MatrixIndicatorPrefix = "matrix_";
+
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
         //                                                  admin staff reporter viewer
@@ -55,7 +58,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.CatalogService/DefineIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineIndicatorAsync(new DefineIndicatorRequest
         {
             RequestId = Rpc.Id(),
-            Indicator = new Indicator { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test", Unit = "mu", Category = "agriculture", Kind = IndicatorKind.Flow, EnteredAt = EnteredAt.Village },
+            Indicator = new Indicator { Code = MatrixIndicatorPrefix + Rpc.Id(), NameZh = "测试", NameEn = "Test", Unit = "mu", Category = "agriculture", Kind = IndicatorKind.Flow, EnteredAt = EnteredAt.Village },
         }).ResponseAsync,
         ["/dongming.v1.CatalogService/ListCaseTypes"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListCaseTypesAsync(new ListCaseTypesRequest()).ResponseAsync,
         ["/dongming.v1.CatalogService/DefineCaseType"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineCaseTypeAsync(new DefineCaseTypeRequest
