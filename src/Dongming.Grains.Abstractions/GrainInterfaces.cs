@@ -105,8 +105,12 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("WaitForChange"), AlwaysInterleave] Task<long> WaitForChange(long knownVersion, TimeSpan timeout);
 
     /// <summary>Re-reads every ledger's contribution and corrects what differs; returns the corrected org units.</summary>
-    [Alias("Repair")] Task<IReadOnlyList<string>> Repair(CancellationToken cancellationToken = default);
+    [Alias("Repair")] Task<RepairResult> Repair(CancellationToken cancellationToken = default);
 }
+
+/// <summary>What a repair of a township's totals corrected, and the totals' version afterwards.</summary>
+[GenerateSerializer, Immutable, Alias("Dongming.RepairResult")]
+public sealed record RepairResult([property: Id(0)] IReadOnlyList<string> CorrectedOrgUnits, [property: Id(1)] long Version);
 
 /// <summary>The roster of townships and villages (花名册). Reads interleave with registrations: a registration
 /// calls the new ledger, whose township may read the roster while loading.</summary>

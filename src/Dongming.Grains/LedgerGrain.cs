@@ -104,7 +104,7 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     private async Task RetryTownshipAsync(CancellationToken cancellationToken)
     {
         if (!_townshipStale || State.Registration is not { } r) { _retry?.Dispose(); _retry = null; return; }
-        await GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId)).ApplyFull((await GetContribution())!);
+        await (_township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId))).ApplyFull(Contribution()!);
         _townshipStale = false;
     }
 

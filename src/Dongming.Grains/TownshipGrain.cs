@@ -210,10 +210,10 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         return _aggregate.Version;
     }
 
-    public async Task<IReadOnlyList<string>> Repair(CancellationToken cancellationToken = default)
+    public async Task<RepairResult> Repair(CancellationToken cancellationToken = default)
     {
         var corrected = await RepairAsync(onlyChanged: false, cancellationToken);
         await CheckpointAsync(CancellationToken.None);
-        return corrected;
+        return new RepairResult(corrected, _aggregate.Version);
     }
 }

@@ -67,7 +67,7 @@ public sealed record CallerScope(string Subject, string Name, IReadOnlySet<strin
 /// is revealed (AIP-193): an unknown village, case or township outside the caller's scope is PERMISSION_DENIED
 /// exactly like an existing one.
 /// </summary>
-public sealed class AccessPolicy(IGrainFactory grains)
+public sealed class AccessPolicy(Services.GrainRefs refs)
 {
     private static Rule R<T>(Operation op, Func<T, Target> target) where T : IMessage => new(op, m => target((T)m));
 
@@ -204,7 +204,7 @@ public sealed class AccessPolicy(IGrainFactory grains)
         if (_townshipOf.TryGetValue(orgUnitId, out var known)) return known;
         try
         {
-            var info = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(orgUnitId)).GetInfo();
+            var info = await refs.Ledger(orgUnitId).GetInfo();
             if (_townshipOf.Count < CacheLimit) _townshipOf[orgUnitId] = info.TownshipId;
             return info.TownshipId;
         }
@@ -219,7 +219,7 @@ public sealed class AccessPolicy(IGrainFactory grains)
     {
         if (string.IsNullOrEmpty(caseId) || caseId.Length > 128 || !Text.IsCleanText(caseId, false)) return null;
         if (_caseOrgUnit.TryGetValue(caseId, out var known)) return known;
-        var unit = await grains.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry).Locate(caseId);
+        var unit = await refs.CaseRegistry.Locate(caseId);
         if (unit is not null && _caseOrgUnit.Count < CacheLimit) _caseOrgUnit[caseId] = unit;
         return unit;
     }

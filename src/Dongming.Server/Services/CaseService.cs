@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.CaseService: remediation cases.</summary>
-public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : CaseService.CaseServiceBase
+public sealed class CaseGrpcService(GrainRefs refs, TimeProvider clock) : CaseService.CaseServiceBase
 {
     private DateOnly Today => CaseDates.Today(clock);
 
@@ -17,8 +17,8 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
         if (string.IsNullOrEmpty(caseId)) v.Add("case_id", "is required");
         else if (caseId.Length > 128 || !Text.IsCleanText(caseId, false)) v.Add("case_id", "is not a valid case id");
         v.ThrowIfAny();
-        var orgUnit = await grains.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry).Locate(caseId) ?? throw DomainException.NotFound($"case {caseId} not found");
-        return grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(orgUnit));
+        var orgUnit = await refs.CaseRegistry.Locate(caseId) ?? throw DomainException.NotFound($"case {caseId} not found");
+        return refs.Ledger(orgUnit);
     }
 
     public override async Task<OpenCaseResponse> OpenCase(OpenCaseRequest r, ServerCallContext context)
@@ -30,7 +30,7 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
             Mappers.Opt(r.Category), Mappers.ToDomain(r.Source), Mappers.Opt(r.Assignee), r.RequestId, Mappers.Opt(r.OpenedOn),
             Mappers.Opt(r.Location?.Longitude ?? string.Empty), Mappers.Opt(r.Location?.Latitude ?? string.Empty), Mappers.Opt(r.AreaMu),
             r.Repeat, r.Returned, Mappers.Opt(r.Note));
-        var c = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.VillageId)).OpenCase(new OpenCaseMessage(command, Mappers.Caller(context)), context.CancellationToken);
+        var c = await refs.Ledger(r.VillageId).OpenCase(new OpenCaseMessage(command, Mappers.Caller(context)), context.CancellationToken);
         return new OpenCaseResponse { Case = Mappers.ToWire(c, Today) };
     }
 
@@ -81,13 +81,13 @@ public sealed class CaseGrpcService(IGrainFactory grains, TimeProvider clock) : 
         IReadOnlyList<CaseData> page;
         if (!string.IsNullOrEmpty(r.VillageId))
         {
-            page = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.VillageId)).ListCases(filter);
+            page = await refs.Ledger(r.VillageId).ListCases(filter);
         }
         else
         {
-            var found = await grains.GetGrain<ITownshipGrain>(GrainKeys.Township(townshipId)).FindCases(filter);
+            var found = await refs.Township(townshipId).FindCases(filter);
             var fetched = await Task.WhenAll(found.GroupBy(l => l.OrgUnitId)
-                .Select(g => grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(g.Key)).GetCases([.. g.Select(l => l.CaseId)])));
+                .Select(g => refs.Ledger(g.Key).GetCases([.. g.Select(l => l.CaseId)])));
             var byId = fetched.SelectMany(x => x).ToDictionary(c => c.CaseId, StringComparer.Ordinal);
             page = [.. found.Where(l => byId.ContainsKey(l.CaseId)).Select(l => byId[l.CaseId])];
         }

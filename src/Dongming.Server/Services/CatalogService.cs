@@ -6,9 +6,9 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.CatalogService: indicators and case types.</summary>
-public sealed class CatalogGrpcService(IGrainFactory grains, CatalogCache cache) : CatalogService.CatalogServiceBase
+public sealed class CatalogGrpcService(GrainRefs refs, CatalogCache cache) : CatalogService.CatalogServiceBase
 {
-    private ICatalogGrain Catalog => grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog);
+    private ICatalogGrain Catalog => refs.Catalog;
 
     public override async Task<ListIndicatorsResponse> ListIndicators(ListIndicatorsRequest request, ServerCallContext context)
     {

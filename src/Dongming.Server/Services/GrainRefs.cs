@@ -14,6 +14,15 @@ public sealed class GrainRefs(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, ILedgerGrain> _ledgers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ITownshipGrain> _townships = new(StringComparer.Ordinal);
 
+    /// <summary>The one roster.</summary>
+    public IRosterGrain Roster { get; } = grains.GetGrain<IRosterGrain>(GrainKeys.Roster);
+
+    /// <summary>The one catalog.</summary>
+    public ICatalogGrain Catalog { get; } = grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog);
+
+    /// <summary>The one case registry.</summary>
+    public ICaseRegistryGrain CaseRegistry { get; } = grains.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry);
+
     public ILedgerGrain Ledger(string orgUnitId) => Get(_ledgers, orgUnitId, id => grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(id)));
 
     public ITownshipGrain Township(string townshipId) => Get(_townships, townshipId, id => grains.GetGrain<ITownshipGrain>(GrainKeys.Township(id)));

@@ -8,12 +8,12 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.TownshipService: kept totals, their changes and case summaries.</summary>
-public sealed class TownshipGrpcService(IGrainFactory grains, GrainRefs refs, CatalogCache catalogs, TimeProvider clock) : TownshipService.TownshipServiceBase
+public sealed class TownshipGrpcService(GrainRefs refs, CatalogCache catalogs, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
     /// <summary>Responses built from an immutable totals view, reused while the view is (the grain caches views per version).</summary>
     private static readonly ConditionalWeakTable<TotalsView, GetTotalsResponse> Built = [];
 
-    private IRosterGrain Roster => grains.GetGrain<IRosterGrain>(GrainKeys.Roster);
+    private IRosterGrain Roster => refs.Roster;
 
     public override async Task<Township> GetTownship(GetTownshipRequest request, ServerCallContext context)
     {
@@ -106,7 +106,7 @@ public sealed class TownshipGrpcService(IGrainFactory grains, GrainRefs refs, Ca
         var asOf = CaseDates.Parse(v, "as_of", request.AsOf, required: false) ?? CaseDates.Today(clock);
         v.ThrowIfAny();
         _ = await Roster.GetTownship(request.TownshipId) ?? throw DomainException.NotFound($"township {request.TownshipId} not found");
-        var s = await grains.GetGrain<ITownshipGrain>(GrainKeys.Township(request.TownshipId))
+        var s = await refs.Township(request.TownshipId)
             .GetCaseSummary(Mappers.Opt(request.CaseType), Mappers.Opt(request.Batch), asOf, request.IncludeBreakdown);
         var response = new GetCaseSummaryResponse
         {
@@ -132,10 +132,9 @@ public sealed class TownshipGrpcService(IGrainFactory grains, GrainRefs refs, Ca
         Text.CheckOrgUnitId(v, "township_id", request.TownshipId);
         v.ThrowIfAny();
         _ = await Roster.GetTownship(request.TownshipId) ?? throw DomainException.NotFound($"township {request.TownshipId} not found");
-        var township = grains.GetGrain<ITownshipGrain>(GrainKeys.Township(request.TownshipId));
-        var corrected = await township.Repair(context.CancellationToken);
-        var response = new RepairTotalsResponse { Version = (await township.GetTotals("2000", [], false)).Version };
-        response.CorrectedOrgUnits.AddRange(corrected);
+        var repaired = await refs.Township(request.TownshipId).Repair(context.CancellationToken);
+        var response = new RepairTotalsResponse { Version = repaired.Version };
+        response.CorrectedOrgUnits.AddRange(repaired.CorrectedOrgUnits);
         return response;
     }
 }

@@ -6,9 +6,9 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.VillageService: the roster.</summary>
-public sealed class VillageGrpcService(IGrainFactory grains) : VillageService.VillageServiceBase
+public sealed class VillageGrpcService(GrainRefs refs) : VillageService.VillageServiceBase
 {
-    private IRosterGrain Roster => grains.GetGrain<IRosterGrain>(GrainKeys.Roster);
+    private IRosterGrain Roster => refs.Roster;
 
     public override async Task<ListVillagesResponse> ListVillages(ListVillagesRequest request, ServerCallContext context)
     {
@@ -30,7 +30,7 @@ public sealed class VillageGrpcService(IGrainFactory grains) : VillageService.Vi
         var v = new Violations();
         Text.CheckOrgUnitId(v, "village_id", request.VillageId);
         v.ThrowIfAny();
-        var unit = await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(request.VillageId)).GetInfo();
+        var unit = await refs.Ledger(request.VillageId).GetInfo();
         if (unit.Level != OrgUnitLevel.Village) throw DomainException.NotFound($"village {request.VillageId} not found");
         return Mappers.ToWire(new VillageInfo(unit.OrgUnitId, unit.Name, unit.Kind, unit.TownshipId));
     }
