@@ -80,12 +80,7 @@ public sealed class Infrastructure : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Dongming.Tests.Shared.ServerChild.FreePort();
 
     private async Task StartRedisAsync(string redisServer)
     {

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Grpc.Health.V1;
+using Dongming.Tests.Shared;
 
 namespace Dongming.Cluster.Tests;
 
@@ -18,10 +17,9 @@ public sealed class Silo : IAsyncDisposable
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     public const int MissedProbesLimit = 3;
 
-    private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly ServerChild _process;
 
-    private Silo(string name, Process process, int port, int siloPort, int metricsPort)
+    private Silo(string name, ServerChild process, int port, int siloPort, int metricsPort)
     {
         Name = name;
         _process = process;
@@ -36,11 +34,11 @@ public sealed class Silo : IAsyncDisposable
     public int SiloPort { get; }
     public int MetricsPort { get; }
     public DongmingClient Client { get; }
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public string Output { get { lock (_output) return string.Join('\n', _output); } }
+    public string Output => _process.Output;
 
     /// <summary>Starts a silo of cluster <paramref name="clusterId"/> (not waiting for it to be ready).</summary>
     public static Silo Start(string name, string clusterId, string journal, string redis, bool demo, params string[] extraArgs)
@@ -49,11 +47,9 @@ public sealed class Silo : IAsyncDisposable
         var siloPort = Infrastructure.FreePort();
         var gatewayPort = Infrastructure.FreePort();
         var metricsPort = Infrastructure.FreePort();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
         string I(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var a in new[]
+        var process = ServerChild.Start(new[]
         {
-            Path.Combine(AppContext.BaseDirectory, "Dongming.Server.dll"),
             "--urls", $"http://127.0.0.1:{I(port)}",
             "--Dongming:Mode=cluster",
             $"--ConnectionStrings:Journal={journal}",
@@ -70,59 +66,21 @@ public sealed class Silo : IAsyncDisposable
             "--HostOptions:ShutdownTimeout=00:00:30",
             ClusterAuth.SigningKeyArgument, "--Dongming:RateLimit:PermitsPerSecond=0",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
-        }.Concat(extraArgs)) info.ArgumentList.Add(a);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        var process = Process.Start(info)!;
+        }.Concat(extraArgs));
         var silo = new Silo(name, process, port, siloPort, metricsPort);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (silo._output) silo._output.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (silo._output) silo._output.Add(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return silo;
     }
 
     /// <summary>Waits until the readiness service answers SERVING (silo joined, demo load done, journal answering).</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
-    {
-        var health = new Health.HealthClient(Client.Channel);
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"silo {Name} exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                var reply = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
-            }
-            catch (Grpc.Core.RpcException)
-            {
-            }
-            await Task.Delay(250); // polling a starting process: nothing to await on
-        }
-        throw new TimeoutException($"silo {Name} not ready within {timeout}:\n{Output}");
-    }
+    public Task WaitReadyAsync(TimeSpan timeout) => _process.WaitServingAsync(Client.Channel, "readiness", timeout, $"silo {Name}");
 
     /// <summary>kill -9: no shutdown, no flush, no goodbye to the cluster.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
     /// <summary>Sends SIGTERM (what Kubernetes does) without waiting.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
-    }
+    public void Terminate() => _process.Terminate();
 
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try { await _process.WaitForExitAsync(cts.Token); return true; }
-        catch (OperationCanceledException) { return false; }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public async Task<string> ScrapeMetricsAsync()
     {
@@ -133,11 +91,7 @@ public sealed class Silo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
-        {
-            Terminate();
-            if (!await WaitForExitAsync(TimeSpan.FromSeconds(45))) await KillAsync();
-        }
+        await _process.StopAsync(TimeSpan.FromSeconds(45));
         _process.Dispose();
     }
 }

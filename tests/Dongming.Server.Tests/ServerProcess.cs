@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Dongming.Tests.Shared;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
@@ -14,10 +11,9 @@ namespace Dongming.Server.Tests;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly ServerChild _process;
 
-    private ServerProcess(Process process, string dataDirectory, int port, int siloPort, int gatewayPort, HttpMessageHandler? tls = null)
+    private ServerProcess(ServerChild process, string dataDirectory, int port, int siloPort, int gatewayPort, HttpMessageHandler? tls = null)
     {
         _process = process;
         DataDirectory = dataDirectory;
@@ -63,14 +59,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>A channel calling as admin (the token of <c>admin.token</c>).</summary>
     public GrpcChannel Channel { get; }
 
-    public string Output { get { lock (_output) return string.Join('\n', _output); } }
+    public string Output => _process.Output;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ServerChild.FreePort();
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> (a new temp folder if null) and waits until it is ready.</summary>
     public static Task<ServerProcess> StartAsync(string? dataDirectory = null, bool demo = true, params string[] extraArgs) =>
@@ -83,72 +74,29 @@ public sealed class ServerProcess : IAsyncDisposable
         var port = FreePort();
         var siloPort = FreePort();
         var gatewayPort = FreePort();
-        var dll = Path.Combine(AppContext.BaseDirectory, "Dongming.Server.dll");
-        var info = new ProcessStartInfo("dotnet")
+        var process = ServerChild.Start(new[]
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var a in new[]
-        {
-            dll, "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
+            "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
             $"--Dongming:Orleans:SiloPort={siloPort}", $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Demo:Load={demo}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Dongming:Metrics:Port=0",
-        }.Concat(extraArgs)) info.ArgumentList.Add(a);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(info)!;
+        }.Concat(extraArgs));
         var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, tls);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         await server.WaitReadyAsync();
         return server;
     }
 
     private async Task WaitReadyAsync()
     {
-        var health = new Health.HealthClient(Anonymous); // health needs no token
-        var until = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < until)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"server exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    var tokenFile = Path.Combine(DataDirectory, "admin.token");
-                    if (File.Exists(tokenFile)) AdminToken = (await File.ReadAllTextAsync(tokenFile)).Trim();
-                    return;
-                }
-            }
-            catch (Grpc.Core.RpcException)
-            {
-            }
-            await Task.Delay(200); // polling a starting process: nothing to await on
-        }
-        throw new TimeoutException($"server not ready in time:\n{Output}");
+        await _process.WaitServingAsync(Anonymous, "", TimeSpan.FromSeconds(120), "server"); // health needs no token
+        var tokenFile = Path.Combine(DataDirectory, "admin.token");
+        if (File.Exists(tokenFile)) AdminToken = (await File.ReadAllTextAsync(tokenFile)).Trim();
     }
 
     /// <summary>kill -9: no shutdown, no flush.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
-    /// <summary>Graceful stop (SIGTERM).</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill!.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await _process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
-    }
+    /// <summary>Graceful stop (SIGTERM); killed if it has not exited within a minute.</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(60));
 
     public async ValueTask DisposeAsync()
     {
