@@ -143,7 +143,7 @@ public sealed class TownshipAggregate
             if (part.Level == OrgUnitLevel.Township) cell.Township = null;
         }
         if (cell.Villages == 0 && cell.Township is null && cell.Sum == 0) byIndicator.Remove(indicator);
-        
+
     }
 
     private void SetCase(OrgUnitPart part, string caseId, CaseTally? tally)

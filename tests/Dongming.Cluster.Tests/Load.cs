@@ -68,8 +68,14 @@ public sealed class Load(IReadOnlyList<Silo> silos, IReadOnlyList<string> villag
                 var requestId = $"open-{silo.Name}-{worker}-{round}";
                 var opened = await TryAsync(silo, "open", () => client.Cases.OpenCaseAsync(new OpenCaseRequest
                 {
-                    VillageId = village, CaseType = "safety_hazard", Batch = "2026", Title = "集群测试隐患", Deadline = "2026-12-31",
-                    Category = "road_traffic", Source = CaseSource.Inspection, RequestId = requestId,
+                    VillageId = village,
+                    CaseType = "safety_hazard",
+                    Batch = "2026",
+                    Title = "集群测试隐患",
+                    Deadline = "2026-12-31",
+                    Category = "road_traffic",
+                    Source = CaseSource.Inspection,
+                    RequestId = requestId,
                 }, DongmingClient.Options(TimeSpan.FromSeconds(20))).ResponseAsync);
                 if (opened is not null)
                 {
@@ -83,7 +89,10 @@ public sealed class Load(IReadOnlyList<Silo> silos, IReadOnlyList<string> villag
             var transitionId = $"{id}-{silo.Name}-{worker}-{step}";
             var moved = await TryAsync(silo, "transition", () => client.Cases.TransitionCaseAsync(new TransitionCaseRequest
             {
-                CaseId = id, ToStatus = Lifecycle[step], ExpectedVersion = version, RequestId = transitionId,
+                CaseId = id,
+                ToStatus = Lifecycle[step],
+                ExpectedVersion = version,
+                RequestId = transitionId,
             }, DongmingClient.Options(TimeSpan.FromSeconds(20))).ResponseAsync);
             if (moved is null)
             {

@@ -1,4 +1,3 @@
-using Dongming.Domain;
 using static Dongming.Domain.CaseStatus;
 using static Dongming.Domain.Tests.CaseFixtures;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dongming.Domain;
 
 namespace Dongming.Domain.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Dongming.Domain;
 
 namespace Dongming.Domain.Tests;
 

@@ -1,5 +1,3 @@
-using Dongming.Domain;
-
 namespace Dongming.Domain.Tests;
 
 public class TextTests

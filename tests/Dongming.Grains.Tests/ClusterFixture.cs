@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Dongming.Grains;
 using Dongming.Storage;
 using Dongming.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;

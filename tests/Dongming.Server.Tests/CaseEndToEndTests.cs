@@ -65,8 +65,14 @@ public sealed class CaseEndToEndTests(DemoServerFixture fixture)
         var before = await Township.GetCaseSummaryAsync(new GetCaseSummaryRequest { TownshipId = "dongming", CaseType = "safety_hazard" });
         var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = "datai", CaseType = "safety_hazard", Batch = "2026", Title = "路口缺少警示标志", Deadline = "2026-12-31",
-            Category = "road_traffic", Source = CaseSource.Inspection, RequestId = Rpc.Id(),
+            VillageId = "datai",
+            CaseType = "safety_hazard",
+            Batch = "2026",
+            Title = "路口缺少警示标志",
+            Deadline = "2026-12-31",
+            Category = "road_traffic",
+            Source = CaseSource.Inspection,
+            RequestId = Rpc.Id(),
         })).Case;
         Assert.StartsWith("safety_hazard-2026-", opened.CaseId, StringComparison.Ordinal);
         Assert.Equal(CaseStatus.Reported, opened.Status);
@@ -95,7 +101,13 @@ public sealed class CaseEndToEndTests(DemoServerFixture fixture)
     {
         var c = (await Cases.OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = "xiaotai", CaseType = "dispute", Batch = "2026", Title = "土地边界纠纷", Deadline = "2026-12-31", Source = CaseSource.Screening, RequestId = Rpc.Id(),
+            VillageId = "xiaotai",
+            CaseType = "dispute",
+            Batch = "2026",
+            Title = "土地边界纠纷",
+            Deadline = "2026-12-31",
+            Source = CaseSource.Screening,
+            RequestId = Rpc.Id(),
         })).Case;
         var moved = (await Cases.TransitionCaseAsync(new TransitionCaseRequest { CaseId = c.CaseId, ToStatus = CaseStatus.Investigating, ExpectedVersion = c.Version, RequestId = Rpc.Id() })).Case;
         var stale = await Rpc.Fails(() => Cases.TransitionCaseAsync(new TransitionCaseRequest { CaseId = c.CaseId, ToStatus = CaseStatus.Transferred, ExpectedVersion = c.Version, RequestId = Rpc.Id() }).ResponseAsync);

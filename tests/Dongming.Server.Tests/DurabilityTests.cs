@@ -24,7 +24,12 @@ public sealed class DurabilityTests
             await new ReportingService.ReportingServiceClient(server.Channel).ReportValuesAsync(Rpc.Report("datai", "2030", ("livestock_sheep", "1234")));
             caseId = (await new CaseService.CaseServiceClient(server.Channel).OpenCaseAsync(new OpenCaseRequest
             {
-                VillageId = "taiji", CaseType = "hotline_ticket", Batch = "2026", Title = "路灯不亮", Deadline = "2026-12-31", RequestId = Rpc.Id(),
+                VillageId = "taiji",
+                CaseType = "hotline_ticket",
+                Batch = "2026",
+                Title = "路灯不亮",
+                Deadline = "2026-12-31",
+                RequestId = Rpc.Id(),
             })).Case.CaseId;
             await server.StopAsync();
         }

@@ -1,7 +1,6 @@
 using Dongming.Grains;
 using Dongming.Storage;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Dongming.Contracts.V1;
 using Dongming.Domain;
-using Dongming.Grains;
 using Google.Protobuf;
 
 namespace Dongming.Server.Security;

@@ -46,7 +46,11 @@ public static class DashboardAccess
             if (token.Length is 0 or > 8192) return Results.Content(Page("Paste an admin token."), "text/html; charset=utf-8", statusCode: 400);
             http.Response.Cookies.Append(CookieName, token, new CookieOptions
             {
-                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromHours(8),
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = http.Request.IsHttps,
+                Path = "/",
+                MaxAge = TimeSpan.FromHours(8),
             });
             return Results.Redirect("/");
         }).WithMetadata(portMetadata).AllowAnonymous().DisableAntiforgery();

@@ -1,4 +1,3 @@
-using Dongming.Server.Hosting;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

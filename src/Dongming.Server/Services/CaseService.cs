@@ -104,9 +104,17 @@ public sealed class CaseGrpcService(GrainRefs refs, TimeProvider clock) : CaseSe
         var response = new GetCaseHistoryResponse();
         response.Entries.AddRange((await ledger.GetCaseHistory(request.CaseId, context.CancellationToken)).Select(h => new CaseHistoryEntry
         {
-            Event = h.Event, Status = Mappers.ToWire(h.Status), FromStatus = h.From is { } f ? Mappers.ToWire(f) : Contracts.V1.CaseStatus.Unspecified,
-            Actor = h.Actor, ActorName = h.ActorName, At = Mappers.Ts(h.At), Note = h.Note ?? string.Empty, RequestId = h.RequestId,
-            EffectiveOn = Mappers.Date(h.EffectiveOn), Version = h.Version, Changes = { h.Changes },
+            Event = h.Event,
+            Status = Mappers.ToWire(h.Status),
+            FromStatus = h.From is { } f ? Mappers.ToWire(f) : Contracts.V1.CaseStatus.Unspecified,
+            Actor = h.Actor,
+            ActorName = h.ActorName,
+            At = Mappers.Ts(h.At),
+            Note = h.Note ?? string.Empty,
+            RequestId = h.RequestId,
+            EffectiveOn = Mappers.Date(h.EffectiveOn),
+            Version = h.Version,
+            Changes = { h.Changes },
         }));
         return response;
     }

@@ -3,15 +3,15 @@ using Dongming.Domain;
 using Dongming.Grains;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using DomainCaseStatus = Dongming.Domain.CaseStatus;
 using DomainCaseSource = Dongming.Domain.CaseSource;
-using DomainIndicatorKind = Dongming.Domain.IndicatorKind;
+using DomainCaseStatus = Dongming.Domain.CaseStatus;
 using DomainEnteredAt = Dongming.Domain.EnteredAt;
+using DomainIndicatorKind = Dongming.Domain.IndicatorKind;
 using DomainVillageKind = Dongming.Domain.VillageKind;
-using WireCaseStatus = Dongming.Contracts.V1.CaseStatus;
 using WireCaseSource = Dongming.Contracts.V1.CaseSource;
-using WireIndicatorKind = Dongming.Contracts.V1.IndicatorKind;
+using WireCaseStatus = Dongming.Contracts.V1.CaseStatus;
 using WireEnteredAt = Dongming.Contracts.V1.EnteredAt;
+using WireIndicatorKind = Dongming.Contracts.V1.IndicatorKind;
 using WireVillageKind = Dongming.Contracts.V1.VillageKind;
 
 namespace Dongming.Server.Services;
@@ -60,7 +60,11 @@ public static class Mappers
 
     public static Township ToWire(TownshipInfo t, int villages) => new()
     {
-        TownshipId = t.TownshipId, Name = t.Name, StatisticalCode = t.StatisticalCode, CodeSystem = t.CodeSystem, VillageCount = villages,
+        TownshipId = t.TownshipId,
+        Name = t.Name,
+        StatisticalCode = t.StatisticalCode,
+        CodeSystem = t.CodeSystem,
+        VillageCount = villages,
     };
 
     // ----- catalog -----
@@ -69,7 +73,11 @@ public static class Mappers
     {
         var wire = new Indicator
         {
-            Code = d.Code, NameZh = d.NameZh, NameEn = d.NameEn, Unit = d.Unit, Category = d.Category,
+            Code = d.Code,
+            NameZh = d.NameZh,
+            NameEn = d.NameEn,
+            Unit = d.Unit,
+            Category = d.Category,
             Kind = d.Kind switch { DomainIndicatorKind.Stock => WireIndicatorKind.Stock, DomainIndicatorKind.Flow => WireIndicatorKind.Flow, _ => WireIndicatorKind.Ratio },
             EnteredAt = d.EnteredAt == DomainEnteredAt.Village ? WireEnteredAt.Village : WireEnteredAt.Township,
             PartOf = d.PartOf ?? string.Empty,
@@ -108,12 +116,29 @@ public static class Mappers
     {
         var wire = new Case
         {
-            CaseId = c.CaseId, VillageId = c.OrgUnitId, TownshipId = c.TownshipId, CaseType = c.CaseType, Batch = c.Batch ?? string.Empty,
-            Title = c.Title, Description = c.Description ?? string.Empty, Status = ToWire(c.Status), Version = c.Version,
-            OpenedOn = Date(c.OpenedOn), Deadline = Date(c.Deadline), ClosedOn = Date(c.ClosedOn), RectifiedOn = Date(c.RectifiedOn),
-            Overdue = c.IsOverdue(asOf), OnTime = c.OnTime, AreaMu = c.AreaMu is { } a ? Dec(a) : string.Empty,
-            Category = c.Category ?? string.Empty, Source = ToWire(c.Source), Assignee = c.Assignee ?? string.Empty,
-            Repeat = c.Repeat, Returned = c.Returned, OpenedBy = c.OpenedBy, UpdatedAt = Ts(c.UpdatedAt),
+            CaseId = c.CaseId,
+            VillageId = c.OrgUnitId,
+            TownshipId = c.TownshipId,
+            CaseType = c.CaseType,
+            Batch = c.Batch ?? string.Empty,
+            Title = c.Title,
+            Description = c.Description ?? string.Empty,
+            Status = ToWire(c.Status),
+            Version = c.Version,
+            OpenedOn = Date(c.OpenedOn),
+            Deadline = Date(c.Deadline),
+            ClosedOn = Date(c.ClosedOn),
+            RectifiedOn = Date(c.RectifiedOn),
+            Overdue = c.IsOverdue(asOf),
+            OnTime = c.OnTime,
+            AreaMu = c.AreaMu is { } a ? Dec(a) : string.Empty,
+            Category = c.Category ?? string.Empty,
+            Source = ToWire(c.Source),
+            Assignee = c.Assignee ?? string.Empty,
+            Repeat = c.Repeat,
+            Returned = c.Returned,
+            OpenedBy = c.OpenedBy,
+            UpdatedAt = Ts(c.UpdatedAt),
         };
         if (c.Longitude is { } lon && c.Latitude is { } lat) wire.Location = new Location { Longitude = Dec(lon), Latitude = Dec(lat) };
         return wire;

@@ -39,8 +39,13 @@ public sealed class ReportingGrpcService(GrainRefs refs, CatalogCache catalogs) 
         var response = new GetValuesResponse { OrgUnitId = view.OrgUnitId, Period = view.Period, Version = view.Version };
         response.Values.AddRange(view.Figures.Select(f => new ReportedValue
         {
-            Indicator = f.Indicator, Value = Mappers.Dec(f.Value), Unit = catalog.TryGet(f.Indicator, out var d) ? d.Unit : string.Empty,
-            ReportedBy = f.Actor, ReportedByName = f.ActorName, ReportedAt = Mappers.Ts(f.At), Computed = f.Computed,
+            Indicator = f.Indicator,
+            Value = Mappers.Dec(f.Value),
+            Unit = catalog.TryGet(f.Indicator, out var d) ? d.Unit : string.Empty,
+            ReportedBy = f.Actor,
+            ReportedByName = f.ActorName,
+            ReportedAt = Mappers.Ts(f.At),
+            Computed = f.Computed,
         }));
         return response;
     }
@@ -58,8 +63,14 @@ public sealed class ReportingGrpcService(GrainRefs refs, CatalogCache catalogs) 
         var response = new GetValueHistoryResponse();
         response.Revisions.AddRange((await ledger.GetValueHistory(request.Period, request.Indicator, context.CancellationToken)).Select(r => new ValueRevision
         {
-            Value = Mappers.Dec(r.Value), PreviousValue = r.Previous is { } p ? Mappers.Dec(p) : string.Empty, Actor = r.Actor, ActorName = r.ActorName,
-            At = Mappers.Ts(r.At), RequestId = r.RequestId, Comment = r.Comment ?? string.Empty, Version = r.Version,
+            Value = Mappers.Dec(r.Value),
+            PreviousValue = r.Previous is { } p ? Mappers.Dec(p) : string.Empty,
+            Actor = r.Actor,
+            ActorName = r.ActorName,
+            At = Mappers.Ts(r.At),
+            RequestId = r.RequestId,
+            Comment = r.Comment ?? string.Empty,
+            Version = r.Version,
         }));
         return response;
     }

@@ -64,8 +64,11 @@ public sealed class TownshipGrpcService(GrainRefs refs, CatalogCache catalogs, T
     {
         var total = new Total
         {
-            Indicator = t.Indicator, Value = Mappers.Dec(t.Value), VillagesReporting = t.VillagesReporting,
-            Unit = catalog.TryGet(t.Indicator, out var d) ? d.Unit : string.Empty, Computed = catalog.IsComputed(t.Indicator),
+            Indicator = t.Indicator,
+            Value = Mappers.Dec(t.Value),
+            VillagesReporting = t.VillagesReporting,
+            Unit = catalog.TryGet(t.Indicator, out var d) ? d.Unit : string.Empty,
+            Computed = catalog.IsComputed(t.Indicator),
         };
         if (t.Breakdown is not null) total.Breakdown.AddRange(t.Breakdown.Select(b => new Contribution { OrgUnitId = b.OrgUnitId, Value = Mappers.Dec(b.Value) }));
         return total;
@@ -112,16 +115,31 @@ public sealed class TownshipGrpcService(GrainRefs refs, CatalogCache catalogs, T
         {
             ClosureRate = s.ClosureRate is { } c ? Mappers.Dec(c) : string.Empty,
             OnTimeRate = s.OnTimeRate is { } o ? Mappers.Dec(o) : string.Empty,
-            Open = s.Open, Overdue = s.Overdue, AsOf = Mappers.Date(s.AsOf), Total = s.Total, Closed = s.Closed,
-            Transferred = s.Transferred, ClosedOnTime = s.ClosedOnTime,
+            Open = s.Open,
+            Overdue = s.Overdue,
+            AsOf = Mappers.Date(s.AsOf),
+            Total = s.Total,
+            Closed = s.Closed,
+            Transferred = s.Transferred,
+            ClosedOnTime = s.ClosedOnTime,
         };
         response.Rows.AddRange(s.Rows.Select(r => new Contracts.V1.CaseSummaryRow
         {
-            CaseType = r.CaseType, Batch = r.Batch ?? string.Empty, Status = Mappers.ToWire(r.Status), Count = r.Count, Overdue = r.Overdue, ClosedOnTime = r.ClosedOnTime,
+            CaseType = r.CaseType,
+            Batch = r.Batch ?? string.Empty,
+            Status = Mappers.ToWire(r.Status),
+            Count = r.Count,
+            Overdue = r.Overdue,
+            ClosedOnTime = r.ClosedOnTime,
         }));
         response.Breakdown.AddRange(s.Breakdown.Select(u => new CaseSummaryVillage
         {
-            OrgUnitId = u.OrgUnitId, Total = u.Total, Open = u.Open, Overdue = u.Overdue, Closed = u.Closed, ClosedOnTime = u.ClosedOnTime,
+            OrgUnitId = u.OrgUnitId,
+            Total = u.Total,
+            Open = u.Open,
+            Overdue = u.Overdue,
+            Closed = u.Closed,
+            ClosedOnTime = u.ClosedOnTime,
         }));
         return response;
     }

@@ -51,7 +51,10 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.VillageService/GetVillage"] = (_, c) => new VillageService.VillageServiceClient(c).GetVillageAsync(new GetVillageRequest { VillageId = "datai" }).ResponseAsync,
         ["/dongming.v1.VillageService/RegisterVillage"] = (_, c) => new VillageService.VillageServiceClient(c).RegisterVillageAsync(new RegisterVillageRequest
         {
-            VillageId = "v" + Rpc.Id(), Name = "新村", Kind = VillageKind.Village, TownshipId = OtherTownship,
+            VillageId = "v" + Rpc.Id(),
+            Name = "新村",
+            Kind = VillageKind.Village,
+            TownshipId = OtherTownship,
         }).ResponseAsync,
         ["/dongming.v1.CatalogService/ListIndicators"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListIndicatorsAsync(new ListIndicatorsRequest { Category = "livestock" }).ResponseAsync,
         ["/dongming.v1.CatalogService/GetIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).GetIndicatorAsync(new GetIndicatorRequest { Code = "livestock_sheep" }).ResponseAsync,
@@ -63,7 +66,8 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.CatalogService/ListCaseTypes"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListCaseTypesAsync(new ListCaseTypesRequest()).ResponseAsync,
         ["/dongming.v1.CatalogService/DefineCaseType"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineCaseTypeAsync(new DefineCaseTypeRequest
         {
-            RequestId = Rpc.Id(), CaseType = new CaseType { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test" },
+            RequestId = Rpc.Id(),
+            CaseType = new CaseType { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test" },
         }).ResponseAsync,
         ["/dongming.v1.ReportingService/ReportValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).ReportValuesAsync(Rpc.Report("datai", Rpc.FreshPeriod(), ("livestock_sheep", "10"))).ResponseAsync,
         ["/dongming.v1.ReportingService/GetValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).GetValuesAsync(new GetValuesRequest { OrgUnitId = "datai", Period = "2023" }).ResponseAsync,
@@ -84,7 +88,12 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.TownshipService/RepairTotals"] = (_, c) => new TownshipService.TownshipServiceClient(c).RepairTotalsAsync(new RepairTotalsRequest { TownshipId = "dongming" }).ResponseAsync,
         ["/dongming.v1.CaseService/OpenCase"] = (_, c) => new CaseService.CaseServiceClient(c).OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = "datai", CaseType = TestCaseType, Batch = "2026", Title = "矩阵测试", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+            VillageId = "datai",
+            CaseType = TestCaseType,
+            Batch = "2026",
+            Title = "矩阵测试",
+            Deadline = "2099-12-31",
+            RequestId = Rpc.Id(),
         }).ResponseAsync,
         ["/dongming.v1.CaseService/GetCase"] = async (s, c) =>
         {
@@ -96,7 +105,10 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             var opened = await OpenCaseAsync(s);
             await new CaseService.CaseServiceClient(c).TransitionCaseAsync(new TransitionCaseRequest
             {
-                CaseId = opened.CaseId, ToStatus = CaseStatus.Investigating, ExpectedVersion = opened.Version, RequestId = Rpc.Id(),
+                CaseId = opened.CaseId,
+                ToStatus = CaseStatus.Investigating,
+                ExpectedVersion = opened.Version,
+                RequestId = Rpc.Id(),
             });
         },
         ["/dongming.v1.CaseService/UpdateCase"] = async (s, c) =>
@@ -104,7 +116,11 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             var opened = await OpenCaseAsync(s);
             await new CaseService.CaseServiceClient(c).UpdateCaseAsync(new UpdateCaseRequest
             {
-                CaseId = opened.CaseId, ExpectedVersion = opened.Version, Assignee = "包村干部", Note = "指派", RequestId = Rpc.Id(),
+                CaseId = opened.CaseId,
+                ExpectedVersion = opened.Version,
+                Assignee = "包村干部",
+                Note = "指派",
+                RequestId = Rpc.Id(),
             });
         },
         ["/dongming.v1.CaseService/ListCases"] = (_, c) => new CaseService.CaseServiceClient(c).ListCasesAsync(new ListCasesRequest { TownshipId = "dongming", CaseType = TestCaseType, PageSize = 5 }).ResponseAsync,

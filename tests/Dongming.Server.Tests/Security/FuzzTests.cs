@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Dongming.Contracts.V1;
-using Dongming.Server.Security;
-using Google.Protobuf;
 using Grpc.Core;
 using static Dongming.Server.Tests.Security.SecurityTestSupport;
 
@@ -164,12 +162,18 @@ public sealed class FuzzTests(DemoServerFixture fixture)
         await PrepareAsync(Server);
         await new CatalogService.CatalogServiceClient(Server.Channel).DefineCaseTypeAsync(new DefineCaseTypeRequest
         {
-            RequestId = "fuzz-check-type", CaseType = new CaseType { Code = FuzzCaseType, NameZh = "模糊测试", NameEn = "Fuzz check" },
+            RequestId = "fuzz-check-type",
+            CaseType = new CaseType { Code = FuzzCaseType, NameZh = "模糊测试", NameEn = "Fuzz check" },
         });
         var cases = new CaseService.CaseServiceClient(Server.Channel);
         var target = (await cases.OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = "datai", CaseType = TestCaseType, Batch = "2026", Title = "模糊测试目标", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+            VillageId = "datai",
+            CaseType = TestCaseType,
+            Batch = "2026",
+            Title = "模糊测试目标",
+            Deadline = "2099-12-31",
+            RequestId = Rpc.Id(),
         })).Case;
         var g = new Gen(Seed + 1);
         for (var i = 0; i < 200; i++)
@@ -177,10 +181,21 @@ public sealed class FuzzTests(DemoServerFixture fixture)
             // OpenCase with one field surely bad (an over-long title, a bad date or a bad area).
             var open = new OpenCaseRequest
             {
-                VillageId = g.Maybe("datai"), CaseType = g.Maybe(FuzzCaseType), Batch = g.Maybe("2026", "2023-3", ""), Title = g.Maybe("标题"),
-                Description = g.Maybe("", "说明"), Deadline = g.Maybe("2099-12-31"), Category = g.Maybe("", "road_traffic"), Source = g.Enum<CaseSource>(),
-                Assignee = g.Maybe("", "张三"), RequestId = g.Maybe(Rpc.Id()), OpenedOn = g.Maybe("", "2024-01-01"), AreaMu = g.Maybe("", "1.5"),
-                Note = g.Maybe("", "备注"), Repeat = g.Bool(), Returned = g.Bool(),
+                VillageId = g.Maybe("datai"),
+                CaseType = g.Maybe(FuzzCaseType),
+                Batch = g.Maybe("2026", "2023-3", ""),
+                Title = g.Maybe("标题"),
+                Description = g.Maybe("", "说明"),
+                Deadline = g.Maybe("2099-12-31"),
+                Category = g.Maybe("", "road_traffic"),
+                Source = g.Enum<CaseSource>(),
+                Assignee = g.Maybe("", "张三"),
+                RequestId = g.Maybe(Rpc.Id()),
+                OpenedOn = g.Maybe("", "2024-01-01"),
+                AreaMu = g.Maybe("", "1.5"),
+                Note = g.Maybe("", "备注"),
+                Repeat = g.Bool(),
+                Returned = g.Bool(),
                 Location = g.Next(3) == 0 ? new Location { Longitude = g.Maybe("121.5"), Latitude = g.Maybe("43.2") } : null,
             };
             switch (g.Next(3))
@@ -193,8 +208,12 @@ public sealed class FuzzTests(DemoServerFixture fixture)
 
             var transition = new TransitionCaseRequest
             {
-                CaseId = g.Next(3) == 0 ? g.Nasty() : target.CaseId, ToStatus = g.Enum<CaseStatus>(), ExpectedVersion = g.Long(),
-                Note = g.Maybe("", "复核"), RequestId = g.Maybe(Rpc.Id()), EffectiveOn = g.Maybe("", "2024-01-01"),
+                CaseId = g.Next(3) == 0 ? g.Nasty() : target.CaseId,
+                ToStatus = g.Enum<CaseStatus>(),
+                ExpectedVersion = g.Long(),
+                Note = g.Maybe("", "复核"),
+                RequestId = g.Maybe(Rpc.Id()),
+                EffectiveOn = g.Maybe("", "2024-01-01"),
             };
             if (transition.CaseId == target.CaseId) transition.ExpectedVersion = target.Version + 1 + g.Next(5); // stale or future: never applies
             AssertClean("TransitionCase", await Try(() => cases.TransitionCaseAsync(transition).ResponseAsync));

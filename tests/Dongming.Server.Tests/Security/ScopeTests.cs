@@ -27,7 +27,12 @@ public sealed class ScopeTests(DemoServerFixture fixture)
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => cases.ListCasesAsync(new ListCasesRequest { VillageId = orgUnit }).ResponseAsync));
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => cases.OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = orgUnit, CaseType = TestCaseType, Batch = "2026", Title = "越权", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+            VillageId = orgUnit,
+            CaseType = TestCaseType,
+            Batch = "2026",
+            Title = "越权",
+            Deadline = "2099-12-31",
+            RequestId = Rpc.Id(),
         }).ResponseAsync));
     }
 
@@ -44,7 +49,10 @@ public sealed class ScopeTests(DemoServerFixture fixture)
             Assert.DoesNotContain("xiaotai", message, StringComparison.Ordinal); // the case's village is not revealed
             Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => cases.TransitionCaseAsync(new TransitionCaseRequest
             {
-                CaseId = id, ToStatus = CaseStatus.Investigating, ExpectedVersion = 1, RequestId = Rpc.Id(),
+                CaseId = id,
+                ToStatus = CaseStatus.Investigating,
+                ExpectedVersion = 1,
+                RequestId = Rpc.Id(),
             }).ResponseAsync));
             Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => cases.GetCaseHistoryAsync(new GetCaseHistoryRequest { CaseId = id }).ResponseAsync));
         }
@@ -80,7 +88,12 @@ public sealed class ScopeTests(DemoServerFixture fixture)
             Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => reporting.GetValuesAsync(new GetValuesRequest { OrgUnitId = foreign, Period = "2023" }).ResponseAsync));
             Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => cases.OpenCaseAsync(new OpenCaseRequest
             {
-                VillageId = foreign, CaseType = TestCaseType, Batch = "2026", Title = "越权", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+                VillageId = foreign,
+                CaseType = TestCaseType,
+                Batch = "2026",
+                Title = "越权",
+                Deadline = "2099-12-31",
+                RequestId = Rpc.Id(),
             }).ResponseAsync));
         }
         foreach (var foreign in new[] { OtherTownship, "no-such-township" })
@@ -94,7 +107,10 @@ public sealed class ScopeTests(DemoServerFixture fixture)
         var homeCase = await OpenCaseAsync(Server, "xiaotai");
         Assert.Equal(StatusCode.OK, await StatusOf(() => cases.TransitionCaseAsync(new TransitionCaseRequest
         {
-            CaseId = homeCase.CaseId, ToStatus = CaseStatus.Investigating, ExpectedVersion = homeCase.Version, RequestId = Rpc.Id(),
+            CaseId = homeCase.CaseId,
+            ToStatus = CaseStatus.Investigating,
+            ExpectedVersion = homeCase.Version,
+            RequestId = Rpc.Id(),
         }).ResponseAsync));
     }
 
@@ -116,13 +132,21 @@ public sealed class ScopeTests(DemoServerFixture fixture)
         var cases = new CaseService.CaseServiceClient(reporter);
         var opened = (await cases.OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = "datai", CaseType = TestCaseType, Batch = "2026", Title = "审计测试", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+            VillageId = "datai",
+            CaseType = TestCaseType,
+            Batch = "2026",
+            Title = "审计测试",
+            Deadline = "2099-12-31",
+            RequestId = Rpc.Id(),
         })).Case;
         Assert.Equal(subject, opened.OpenedBy);
         var staff = Server.As(Issuer(Server).Issue(new TokenRequest("s" + subject, "李四", Roles.TownshipStaff, "dongming", [], TimeSpan.FromHours(1))));
         await new CaseService.CaseServiceClient(staff).TransitionCaseAsync(new TransitionCaseRequest
         {
-            CaseId = opened.CaseId, ToStatus = CaseStatus.Investigating, ExpectedVersion = opened.Version, RequestId = Rpc.Id(),
+            CaseId = opened.CaseId,
+            ToStatus = CaseStatus.Investigating,
+            ExpectedVersion = opened.Version,
+            RequestId = Rpc.Id(),
         });
         var entries = (await cases.GetCaseHistoryAsync(new GetCaseHistoryRequest { CaseId = opened.CaseId })).Entries;
         Assert.Equal([subject, "s" + subject], entries.Select(e => e.Actor));

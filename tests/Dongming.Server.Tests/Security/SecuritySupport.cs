@@ -58,11 +58,15 @@ public static class SecurityTestSupport
             });
             await new VillageService.VillageServiceClient(server.Channel).RegisterVillageAsync(new RegisterVillageRequest
             {
-                VillageId = OtherVillage, Name = "其他村", Kind = VillageKind.Village, TownshipId = OtherTownship,
+                VillageId = OtherVillage,
+                Name = "其他村",
+                Kind = VillageKind.Village,
+                TownshipId = OtherTownship,
             });
             await new CatalogService.CatalogServiceClient(server.Channel).DefineCaseTypeAsync(new DefineCaseTypeRequest
             {
-                RequestId = "access-check-type", CaseType = new CaseType { Code = TestCaseType, NameZh = "权限测试", NameEn = "Access check" },
+                RequestId = "access-check-type",
+                CaseType = new CaseType { Code = TestCaseType, NameZh = "权限测试", NameEn = "Access check" },
             });
         }
         finally
@@ -75,7 +79,12 @@ public static class SecurityTestSupport
     public static async Task<Case> OpenCaseAsync(ServerProcess server, string village = "datai") =>
         (await new CaseService.CaseServiceClient(server.Channel).OpenCaseAsync(new OpenCaseRequest
         {
-            VillageId = village, CaseType = TestCaseType, Batch = "2026", Title = "权限测试案件", Deadline = "2099-12-31", RequestId = Rpc.Id(),
+            VillageId = village,
+            CaseType = TestCaseType,
+            Batch = "2026",
+            Title = "权限测试案件",
+            Deadline = "2099-12-31",
+            RequestId = Rpc.Id(),
         })).Case;
 
     /// <summary>The status of a call: OK, or the RpcException's code.</summary>

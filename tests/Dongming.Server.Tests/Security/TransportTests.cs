@@ -91,7 +91,9 @@ public sealed class FakeAuthority : IDisposable
         var key = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(other ?? _rsa) { KeyId = "k1" };
         return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
         {
-            Issuer = Issuer, Audience = audience, Expires = DateTime.UtcNow.AddMinutes(5),
+            Issuer = Issuer,
+            Audience = audience,
+            Expires = DateTime.UtcNow.AddMinutes(5),
             Claims = new Dictionary<string, object> { ["sub"] = subject, ["name"] = subject, ["role"] = role },
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
         });
