@@ -57,6 +57,9 @@ public static class Units
     public static void CheckValue(Violations v, string field, IndicatorDefinition indicator, decimal value)
     {
         if (value < 0) { v.Add(field, $"must not be negative ({indicator.Code} is in {indicator.Unit})"); return; }
+        var before = v.Items.Count;
+        ValueRange.Check(v, field, value, indicator.Kind == IndicatorKind.Ratio);
+        if (v.Items.Count > before) return;
         if (Counts.Contains(indicator.Unit) && decimal.Truncate(value) != value)
             v.Add(field, $"must be a whole number ({indicator.Code} counts {indicator.Unit})");
         else if (indicator.Unit == Yuan && ExactDecimal.Scale(value) > 2)

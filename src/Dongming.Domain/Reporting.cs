@@ -49,16 +49,7 @@ public static class Reporting
             if (!seen.Add(line.Indicator)) { v.Add($"{field}.indicator", $"{line.Indicator} appears more than once in the report"); continue; }
             var value = ExactDecimal.Parse(v, $"{field}.value", line.Value);
             if (!catalog.TryGet(line.Indicator, out var indicator)) { unknown ??= line.Indicator; continue; }
-            if (catalog.IsComputed(indicator.Code))
-            {
-                v.Add($"{field}.indicator", $"{indicator.Code} is the sum of its parts ({string.Join(", ", catalog.PartsOf(indicator.Code))}) and is computed, never entered");
-                continue;
-            }
-            if (level == OrgUnitLevel.Village && indicator.EnteredAt == EnteredAt.Township)
-            {
-                v.Add($"{field}.indicator", $"{indicator.Code} is entered by the township only");
-                continue;
-            }
+            if (!CheckEnterable(v, $"{field}.indicator", catalog, level, indicator)) continue;
             if (value is { } d)
             {
                 Units.CheckValue(v, $"{field}.value", indicator, d);
@@ -68,6 +59,25 @@ public static class Reporting
         v.ThrowIfAny();
         if (unknown is not null) throw DomainException.NotFound($"indicator {unknown} is not in the catalog");
         return new ValidatedReport(parsedPeriod!.Value, figures, string.IsNullOrEmpty(comment) ? null : comment);
+    }
+
+    /// <summary>
+    /// An indicator may be entered at an org unit of <paramref name="level"/>: not computed (the sum of its parts),
+    /// and not a township-only indicator on a village. Records the violation and returns false otherwise.
+    /// </summary>
+    public static bool CheckEnterable(Violations v, string field, IndicatorCatalog catalog, OrgUnitLevel level, IndicatorDefinition indicator)
+    {
+        if (catalog.IsComputed(indicator.Code))
+        {
+            v.Add(field, $"{indicator.Code} is the sum of its parts ({string.Join(", ", catalog.PartsOf(indicator.Code))}) and is computed, never entered");
+            return false;
+        }
+        if (level == OrgUnitLevel.Village && indicator.EnteredAt == EnteredAt.Township)
+        {
+            v.Add(field, $"{indicator.Code} is entered by the township only");
+            return false;
+        }
+        return true;
     }
 
     /// <summary>
