@@ -130,6 +130,24 @@ public sealed record RemediationCase
     /// <summary>Rectified or closed on or before its deadline.</summary>
     public bool OnTime => CaseLifecycle.IsCompleted(Status) && CompletedOn is { } done && done <= Deadline;
 
+    /// <summary>Refuses a change made against another version than the current one (someone changed the case meanwhile).</summary>
+    public void CheckVersion(long expected)
+    {
+        if (Version != expected)
+            throw DomainException.Aborted($"case {CaseId} is at version {Version}, not {expected}: someone changed it; read it again");
+    }
+
+    /// <summary>The case with a deadline, assignee or flags changed; unchanged (same version) when <paramref name="changed"/> is false.</summary>
+    public RemediationCase With(CaseChanges changes, bool changed, DateTimeOffset at) => !changed ? this : this with
+    {
+        Deadline = changes.Deadline ?? Deadline,
+        Assignee = changes.Assignee is null ? Assignee : (changes.Assignee.Length == 0 ? null : changes.Assignee),
+        Repeat = changes.Repeat ?? Repeat,
+        Returned = changes.Returned ?? Returned,
+        Version = Version + 1,
+        UpdatedAt = at,
+    };
+
     /// <summary>The transition to <paramref name="to"/> effective on <paramref name="on"/>, or a refusal.</summary>
     public RemediationCase MoveTo(CaseStatus to, DateOnly on, string? note, DateTimeOffset at)
     {

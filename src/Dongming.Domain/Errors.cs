@@ -49,10 +49,14 @@ public sealed class DomainException : Exception
     public static DomainException Aborted(string message) => new(ErrorKind.Aborted, message);
 }
 
-/// <summary>Collects every field violation of a request so the caller learns all of them at once.</summary>
+/// <summary>
+/// Collects every field violation of a request so the caller learns all of them at once — malformed fields and
+/// references to things that do not exist (an unknown indicator code) alike.
+/// </summary>
 public sealed class Violations
 {
     private readonly List<FieldViolation> _items = [];
+    private int _unknown;
 
     public bool Any => _items.Count > 0;
 
@@ -60,13 +64,23 @@ public sealed class Violations
 
     public void Add(string field, string description) => _items.Add(new FieldViolation(field, description));
 
-    /// <summary>Throws InvalidArgument with every violation collected, if any.</summary>
+    /// <summary>A field that names something that does not exist (NOT_FOUND when it is the only kind of problem).</summary>
+    public void AddUnknown(string field, string description)
+    {
+        _items.Add(new FieldViolation(field, description));
+        _unknown++;
+    }
+
+    /// <summary>
+    /// Throws with every violation collected, if any: NOT_FOUND when every one names something unknown, else
+    /// INVALID_ARGUMENT. Either way the field violations travel with it (google.rpc.BadRequest).
+    /// </summary>
     public void ThrowIfAny()
     {
         if (_items.Count == 0) return;
         var summary = _items.Count == 1
             ? $"{_items[0].Field}: {_items[0].Description}"
             : $"{_items.Count} invalid fields: {string.Join("; ", _items.Take(5).Select(v => $"{v.Field}: {v.Description}"))}";
-        throw new DomainException(ErrorKind.InvalidArgument, summary, [.. _items]);
+        throw new DomainException(_unknown == _items.Count ? ErrorKind.NotFound : ErrorKind.InvalidArgument, summary, [.. _items]);
     }
 }

@@ -155,6 +155,20 @@ public sealed class IndicatorCatalog
             if (!seeding && !IsComputed(parentCode))
                 throw DomainException.Precondition($"{parentCode} is entered directly; a new part would change the meaning of figures already reported");
         }
-        return new IndicatorCatalog(_byCode.Values.Append(indicator));
+        var next = new IndicatorCatalog(_byCode.Values.Append(indicator));
+        if (indicator.PartOf is not null)
+        {
+            var root = next.AncestorsOf(indicator.Code).Last();
+            if (next.LeafCount(root) > ValueRange.MaxLeafParts)
+                throw DomainException.Invalid("indicator.part_of", $"{root} would have more than {ValueRange.MaxLeafParts} leaf parts (the limit keeps every total exact)");
+        }
+        return next;
+    }
+
+    /// <summary>Number of entered (leaf) indicators summed into <paramref name="code"/> (1 for a leaf).</summary>
+    public int LeafCount(string code)
+    {
+        var parts = PartsOf(code);
+        return parts.Count == 0 ? 1 : parts.Sum(LeafCount);
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Dongming.Domain;
@@ -18,6 +20,7 @@ public enum PeriodKind
 /// A reporting period. Ordered and with start/end dates so roll-ups (months into quarters into years:
 /// flows add up, stocks take the latest) can be built on it.
 /// </summary>
+[JsonConverter(typeof(PeriodJsonConverter))]
 public readonly partial record struct Period(PeriodKind Kind, int Year, int Number) : IComparable<Period>
 {
     /// <summary>Earliest and latest year accepted.</summary>
@@ -77,6 +80,25 @@ public readonly partial record struct Period(PeriodKind Kind, int Year, int Numb
     /// <summary>True when <paramref name="other"/> lies within this period (a month within its quarter and year).</summary>
     public bool Contains(Period other) => Start <= other.Start && other.End <= End;
 
+    /// <summary>The period one level up (a month's quarter, a quarter's year); null for a year.</summary>
+    public Period? Parent => Kind switch
+    {
+        PeriodKind.Month => new Period(PeriodKind.Quarter, Year, (Number - 1) / 3 + 1),
+        PeriodKind.Quarter => new Period(PeriodKind.Year, Year, 0),
+        _ => null,
+    };
+
+    /// <summary>The periods one level down, in order (a year's quarters, a quarter's months); empty for a month.</summary>
+    public IReadOnlyList<Period> Children => Kind switch
+    {
+        PeriodKind.Year => [new(PeriodKind.Quarter, Year, 1), new(PeriodKind.Quarter, Year, 2), new(PeriodKind.Quarter, Year, 3), new(PeriodKind.Quarter, Year, 4)],
+        PeriodKind.Quarter => [new(PeriodKind.Month, Year, Number * 3 - 2), new(PeriodKind.Month, Year, Number * 3 - 1), new(PeriodKind.Month, Year, Number * 3)],
+        _ => [],
+    };
+
+    /// <summary>The same period of the previous year (2024Q2 → 2023Q2); null before <see cref="MinYear"/>.</summary>
+    public Period? YearBefore => Year > MinYear ? this with { Year = Year - 1 } : null;
+
     public int CompareTo(Period other)
     {
         var byStart = Start.CompareTo(other.Start);
@@ -89,4 +111,13 @@ public readonly partial record struct Period(PeriodKind Kind, int Year, int Numb
         PeriodKind.Quarter => $"{Year:D4}Q{Number}",
         _ => $"{Year:D4}-{Number:D2}",
     };
+}
+
+/// <summary>A period travels and is stored as its text ("2023Q4"), never as its parts.</summary>
+public sealed class PeriodJsonConverter : JsonConverter<Period>
+{
+    public override Period Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Period.TryParse(reader.GetString(), out var p) ? p : throw new JsonException("not a period");
+
+    public override void Write(Utf8JsonWriter writer, Period value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

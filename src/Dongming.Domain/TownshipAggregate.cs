@@ -11,17 +11,68 @@ public enum ChangeOutcome
     NeedsFullContribution,
 }
 
+/// <summary>What changed in an org unit's contribution between two versions of its ledger (null = removed).</summary>
+public sealed record ContributionChange(
+    string OrgUnitId, OrgUnitLevel Level, long BaseVersion, long NewVersion,
+    IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At);
+
+/// <summary>An org unit's whole contribution at one version of its ledger.</summary>
+public sealed record FullContribution(
+    string OrgUnitId, OrgUnitLevel Level, long Version,
+    IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At);
+
 /// <summary>One org unit's part of the township's figures, at one journal version of its ledger.</summary>
 public sealed class OrgUnitPart
 {
     public OrgUnitLevel Level { get; set; }
     public long Version { get; set; }
-    public Dictionary<string, decimal> Figures { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Contributed> Figures { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>A township total of one indicator in one period.</summary>
-public sealed record TotalFigure(string Indicator, decimal Value, int VillagesReporting);
+/// <summary>What to read of a township's totals.</summary>
+public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators, bool IncludeBreakdown)
+{
+    /// <summary>Most indicators one read may name.</summary>
+    public const int MaxIndicators = 500;
+
+    /// <summary>Validates the parts of a totals request: the period and the indicator codes (against the catalog).</summary>
+    public static TotalsQuery Validate(IndicatorCatalog catalog, string? period, IReadOnlyList<string> indicators, bool includeBreakdown)
+    {
+        var v = new Violations();
+        var p = Period.Parse(v, "period", period);
+        CheckIndicators(v, catalog, indicators);
+        v.ThrowIfAny();
+        return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown);
+    }
+
+    /// <summary>Indicator codes of a read: at most <see cref="MaxIndicators"/>, each well-formed and in the catalog.</summary>
+    public static void CheckIndicators(Violations v, IndicatorCatalog catalog, IReadOnlyList<string> indicators)
+    {
+        if (indicators.Count > MaxIndicators) { v.Add("indicators", $"must name at most {MaxIndicators} indicators"); return; }
+        for (var i = 0; i < indicators.Count; i++)
+        {
+            if (!Text.IsCode(indicators[i])) v.Add($"indicators[{i}]", "is not a valid indicator code");
+            else if (!catalog.Contains(indicators[i])) v.AddUnknown($"indicators[{i}]", $"indicator {indicators[i]} is not in the catalog");
+        }
+    }
+}
+
+/// <summary>One org unit's part of a total.</summary>
+public sealed record TotalPart(string OrgUnitId, decimal Value, FigureFlags Flags);
+
+/// <summary>
+/// A township total of one indicator in one period: the township's own entry plus the sum of its villages (a ratio:
+/// the township's entry). <see cref="AtLeast"/> when any part is a lower bound; <see cref="PartialUnits"/> counts
+/// the org units whose computed value lacks some parts; <see cref="From"/> lists the entered periods a rolled-up
+/// total came from (empty when every part was entered for the period itself).
+/// </summary>
+public sealed record TotalFigure(
+    string Indicator, decimal Value, int VillagesReporting, string Unit, bool Computed, bool AtLeast, int PartialUnits,
+    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null);
+
+/// <summary>A township's totals for one period, at one version of the kept totals.</summary>
+public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version);
 
 /// <summary>Counts of one (case type, batch, status).</summary>
 public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus Status, int Count, int Overdue, int ClosedOnTime);
@@ -29,10 +80,24 @@ public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus S
 /// <summary>One org unit's case counts.</summary>
 public sealed record CaseSummaryUnit(string OrgUnitId, int Total, int Open, int Overdue, int Closed, int ClosedOnTime);
 
+/// <summary>What to count of a township's cases.</summary>
+public sealed record CaseSummaryQuery(string? CaseType, string? Batch, DateOnly AsOf, bool IncludeBreakdown)
+{
+    public static CaseSummaryQuery Validate(string? caseType, string? batch, string? asOf, bool includeBreakdown, DateOnly today)
+    {
+        var v = new Violations();
+        if (!string.IsNullOrEmpty(caseType)) Text.CheckCode(v, "case_type", caseType);
+        Batches.Check(v, "batch", batch);
+        var date = CaseDates.Parse(v, "as_of", asOf, required: false) ?? today;
+        v.ThrowIfAny();
+        return new CaseSummaryQuery(string.IsNullOrEmpty(caseType) ? null : caseType, string.IsNullOrEmpty(batch) ? null : batch, date, includeBreakdown);
+    }
+}
+
 /// <summary>A township's case summary as of a date.</summary>
 public sealed record CaseSummary(
     IReadOnlyList<CaseSummaryRow> Rows, int Total, int Open, int Overdue, int Closed, int Transferred, int ClosedOnTime, int Completed,
-    decimal? ClosureRate, decimal? OnTimeRate, IReadOnlyList<CaseSummaryUnit> Breakdown);
+    decimal? ClosureRate, decimal? OnTimeRate, IReadOnlyList<CaseSummaryUnit> Breakdown, DateOnly AsOf);
 
 /// <summary>
 /// The township's kept totals and case counts (镇汇总): the sum of its org units' contributions, updated
@@ -46,6 +111,10 @@ public sealed class TownshipAggregate
         public decimal Sum;
         public int Villages;
         public decimal? Township;
+        public int AtLeast;
+        public int Partial;
+        /// <summary>Entered periods the rolled-up parts came from, with how many parts name each.</summary>
+        public SortedDictionary<string, int>? From;
     }
 
     private sealed class Row
@@ -72,42 +141,82 @@ public sealed class TownshipAggregate
 
     public IReadOnlyDictionary<string, OrgUnitPart> Units => _units;
 
+    /// <summary>Periods that hold any total (for year-over-year and record highs).</summary>
+    public IEnumerable<string> Periods => _totals.Keys;
+
     /// <summary>The journal version of an org unit's ledger that the totals reflect (0 if none).</summary>
     public long VersionOf(string orgUnitId) => _units.TryGetValue(orgUnitId, out var p) ? p.Version : 0;
 
-    /// <summary>Applies a change made between <paramref name="baseVersion"/> and <paramref name="newVersion"/> of an org unit's ledger.</summary>
-    public ChangeOutcome Apply(string orgUnitId, OrgUnitLevel level, long baseVersion, long newVersion, ContributionDelta delta, DateTimeOffset at)
+    /// <summary>Applies a change made between two versions of an org unit's ledger.</summary>
+    public ChangeOutcome Apply(ContributionChange change)
     {
-        var known = VersionOf(orgUnitId);
-        if (known >= newVersion) return ChangeOutcome.AlreadyApplied;
-        if (known != baseVersion) return ChangeOutcome.NeedsFullContribution;
-        var part = Part(orgUnitId, level);
-        foreach (var (key, value) in delta.Figures) SetFigure(orgUnitId, part, key, value);
-        foreach (var (caseId, tally) in delta.Cases) SetCase(part, caseId, tally);
-        part.Version = newVersion;
-        Touch(at);
+        var known = VersionOf(change.OrgUnitId);
+        if (known >= change.NewVersion) return ChangeOutcome.AlreadyApplied;
+        if (known != change.BaseVersion) return ChangeOutcome.NeedsFullContribution;
+        var part = Part(change.OrgUnitId, change.Level);
+        foreach (var (key, value) in change.Figures) SetFigure(part, key, value);
+        foreach (var (caseId, tally) in change.Cases) SetCase(part, caseId, tally);
+        part.Version = change.NewVersion;
+        Touch(change.At);
         return ChangeOutcome.Applied;
     }
 
     /// <summary>Replaces an org unit's whole contribution; returns true when anything differed.</summary>
-    public bool Replace(string orgUnitId, OrgUnitLevel level, long version, IReadOnlyDictionary<string, decimal> figures, IReadOnlyDictionary<string, CaseTally> cases, DateTimeOffset at)
+    public bool Replace(FullContribution c)
     {
-        var part = Part(orgUnitId, level);
-        if (version < part.Version) return false;
+        var part = Part(c.OrgUnitId, c.Level);
+        if (c.Version < part.Version) return false;
         var changed = false;
-        foreach (var key in part.Figures.Keys.Where(k => !figures.ContainsKey(k)).ToList()) { SetFigure(orgUnitId, part, key, null); changed = true; }
-        foreach (var (key, value) in figures)
+        foreach (var key in part.Figures.Keys.Where(k => !c.Figures.ContainsKey(k)).ToList()) { SetFigure(part, key, null); changed = true; }
+        foreach (var (key, value) in c.Figures)
         {
-            if (!part.Figures.TryGetValue(key, out var old) || old != value) { SetFigure(orgUnitId, part, key, value); changed = true; }
+            if (!part.Figures.TryGetValue(key, out var old) || !Same(old, value)) { SetFigure(part, key, value); changed = true; }
         }
-        foreach (var id in part.Cases.Keys.Where(k => !cases.ContainsKey(k)).ToList()) { SetCase(part, id, null); changed = true; }
-        foreach (var (id, tally) in cases)
+        foreach (var id in part.Cases.Keys.Where(k => !c.Cases.ContainsKey(k)).ToList()) { SetCase(part, id, null); changed = true; }
+        foreach (var (id, tally) in c.Cases)
         {
             if (!part.Cases.TryGetValue(id, out var old) || old != tally) { SetCase(part, id, tally); changed = true; }
         }
-        part.Version = version;
-        if (changed) Touch(at);
+        part.Version = c.Version;
+        if (changed) Touch(c.At);
         return changed;
+    }
+
+    private static bool Same(Contributed a, Contributed b) =>
+        a.Value == b.Value && a.Flags == b.Flags && a.Since == b.Since && (a.From ?? []).SequenceEqual(b.From ?? [], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Compares every kept cell with a recomputation from the parts (sums, counts and qualifiers) and rebuilds the cells
+    /// when they differ; returns the cells that were wrong (normally none).
+    /// </summary>
+    public IReadOnlyList<string> Recount()
+    {
+        var fresh = new TownshipAggregate(TownshipId);
+        foreach (var (id, part) in _units)
+        {
+            var copy = fresh.Part(id, part.Level);
+            foreach (var (key, value) in part.Figures) fresh.SetFigure(copy, key, value);
+        }
+        var wrong = new List<string>();
+        foreach (var period in _totals.Keys.Union(fresh._totals.Keys, StringComparer.Ordinal))
+        {
+            var kept = _totals.GetValueOrDefault(period) ?? [];
+            var right = fresh._totals.GetValueOrDefault(period) ?? [];
+            foreach (var code in kept.Keys.Union(right.Keys, StringComparer.Ordinal))
+            {
+                if (!kept.TryGetValue(code, out var a) || !right.TryGetValue(code, out var b) || a.Sum != b.Sum || a.Villages != b.Villages
+                    || a.Township != b.Township || a.AtLeast != b.AtLeast || a.Partial != b.Partial
+                    || !(a.From ?? []).SequenceEqual(b.From ?? []))
+                    wrong.Add(FigureKey.Of(period, code));
+            }
+        }
+        if (wrong.Count > 0)
+        {
+            _totals.Clear();
+            foreach (var (period, cells) in fresh._totals) _totals[period] = cells;
+            Touch(AsOf);
+        }
+        return wrong;
     }
 
     private void Touch(DateTimeOffset at)
@@ -123,27 +232,40 @@ public sealed class TownshipAggregate
         return part;
     }
 
-    private void SetFigure(string orgUnitId, OrgUnitPart part, string key, decimal? value)
+    private void SetFigure(OrgUnitPart part, string key, Contributed? value)
     {
         var (period, indicator) = FigureKey.Split(key);
         if (!_totals.TryGetValue(period, out var byIndicator)) _totals[period] = byIndicator = new(StringComparer.Ordinal);
         if (!byIndicator.TryGetValue(indicator, out var cell)) byIndicator[indicator] = cell = new Cell();
-        var had = part.Figures.TryGetValue(key, out var old);
-        if (had) { cell.Sum -= old; if (part.Level == OrgUnitLevel.Village) cell.Villages--; }
-        if (value is { } v)
+        var village = part.Level == OrgUnitLevel.Village;
+        if (part.Figures.TryGetValue(key, out var old)) Count(cell, old, village, -1);
+        if (value is not null)
         {
-            part.Figures[key] = v;
-            cell.Sum += v;
-            if (part.Level == OrgUnitLevel.Village) cell.Villages++;
-            if (part.Level == OrgUnitLevel.Township) cell.Township = v;
+            part.Figures[key] = value;
+            Count(cell, value, village, +1);
         }
         else
         {
             part.Figures.Remove(key);
-            if (part.Level == OrgUnitLevel.Township) cell.Township = null;
         }
         if (cell.Villages == 0 && cell.Township is null && cell.Sum == 0) byIndicator.Remove(indicator);
+    }
 
+    private static void Count(Cell cell, Contributed f, bool village, int sign)
+    {
+        cell.Sum += sign * f.Value;
+        if (village) cell.Villages += sign;
+        else cell.Township = sign > 0 ? f.Value : null;
+        if (f.Flags.HasFlag(FigureFlags.AtLeast)) cell.AtLeast += sign;
+        if (f.Flags.HasFlag(FigureFlags.Partial)) cell.Partial += sign;
+        if (f.From is null) return;
+        cell.From ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in f.From)
+        {
+            var n = cell.From.GetValueOrDefault(p) + sign;
+            if (n == 0) cell.From.Remove(p);
+            else cell.From[p] = n;
+        }
     }
 
     private void SetCase(OrgUnitPart part, string caseId, CaseTally? tally)
@@ -173,33 +295,45 @@ public sealed class TownshipAggregate
 
     /// <summary>
     /// Totals of a period: each indicator's township entry plus its villages' sum; a ratio is never summed (its
-    /// total is the township's own entry). Reads kept cells only: O(indicators), whatever the number of villages.
+    /// total is the township's own entry). Reads kept cells only: O(indicators), whatever the number of villages
+    /// (the breakdown, when asked for, is O(org units) per indicator).
     /// </summary>
-    public IReadOnlyList<TotalFigure> Totals(string period, IndicatorCatalog catalog, IReadOnlyCollection<string>? indicators = null)
+    public TotalsAnswer Totals(TotalsQuery query, IndicatorCatalog catalog)
     {
-        if (!_totals.TryGetValue(period, out var byIndicator)) return [];
-        var codes = indicators is { Count: > 0 } ? indicators.Where(byIndicator.ContainsKey) : byIndicator.Keys;
+        var period = query.Period.ToString();
         var result = new List<TotalFigure>();
-        foreach (var code in codes.Distinct().Order(StringComparer.Ordinal))
+        if (_totals.TryGetValue(period, out var byIndicator))
         {
-            var cell = byIndicator[code];
-            var isRatio = catalog.TryGet(code, out var def) && def.Kind == IndicatorKind.Ratio;
-            if (isRatio && cell.Township is null) continue;
-            result.Add(new TotalFigure(code, isRatio ? cell.Township!.Value : cell.Sum, cell.Villages));
+            var codes = query.Indicators.Count > 0 ? query.Indicators.Where(byIndicator.ContainsKey) : byIndicator.Keys;
+            foreach (var code in codes.Order(StringComparer.Ordinal))
+            {
+                var cell = byIndicator[code];
+                catalog.TryGet(code, out var def);
+                var isRatio = def?.Kind == IndicatorKind.Ratio;
+                if (isRatio && cell.Township is null) continue;
+                result.Add(new TotalFigure(code, isRatio ? cell.Township!.Value : cell.Sum, cell.Villages, def?.Unit ?? string.Empty,
+                    catalog.IsComputed(code), cell.AtLeast > 0, cell.Partial, cell.From is null ? [] : [.. cell.From.Keys],
+                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null));
+            }
         }
-        return result;
+        return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version);
     }
 
-    /// <summary>Every org unit's value of one figure (for the breakdown), ordered by org unit id.</summary>
-    public IReadOnlyList<(string OrgUnitId, decimal Value)> Breakdown(string period, string indicator)
+    private List<TotalPart> Breakdown(string key) =>
+        [.. _units.Where(u => u.Value.Figures.ContainsKey(key)).OrderBy(u => u.Key, StringComparer.Ordinal)
+            .Select(u => new TotalPart(u.Key, u.Value.Figures[key].Value, u.Value.Figures[key].Flags))];
+
+    /// <summary>The total of one indicator in one period, or null (for comparisons across periods).</summary>
+    public decimal? TotalOf(string period, string indicator, IndicatorCatalog catalog)
     {
-        var key = FigureKey.Of(period, indicator);
-        return [.. _units.Where(u => u.Value.Figures.ContainsKey(key)).OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => (u.Key, u.Value.Figures[key]))];
+        if (!_totals.TryGetValue(period, out var byIndicator) || !byIndicator.TryGetValue(indicator, out var cell)) return null;
+        return catalog.TryGet(indicator, out var def) && def.Kind == IndicatorKind.Ratio ? cell.Township : cell.Sum;
     }
 
-    /// <summary>Case counts, optionally for one type and batch, with overdue counted as of <paramref name="asOf"/>.</summary>
-    public CaseSummary Summary(string? caseType, string? batch, DateOnly asOf, bool breakdown)
+    /// <summary>Case counts, optionally for one type and batch, with overdue counted as of <see cref="CaseSummaryQuery.AsOf"/>.</summary>
+    public CaseSummary Summary(CaseSummaryQuery query)
     {
+        var (caseType, batch, asOf, breakdown) = query;
         var rows = new List<CaseSummaryRow>();
         int total = 0, open = 0, overdue = 0, closed = 0, transferred = 0, onTime = 0, completed = 0;
         foreach (var ((type, b, status), row) in _rows.OrderBy(r => r.Key.Type, StringComparer.Ordinal).ThenBy(r => r.Key.Batch, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
@@ -235,15 +369,17 @@ public sealed class TownshipAggregate
         return new CaseSummary(rows, total, open, overdue, closed, transferred, onTime, completed,
             total - transferred > 0 ? Math.Round((decimal)closed / (total - transferred), 4) : null,
             completed > 0 ? Math.Round((decimal)onTime / completed, 4) : null,
-            units);
+            units, asOf);
     }
 
-    /// <summary>Case ids matching the filters, sorted by deadline then id (for township-wide listing).</summary>
-    public IEnumerable<(string CaseId, string OrgUnitId, CaseTally Tally)> Cases(string? caseType, CaseStatus? status, string? batch, DateOnly? overdueAsOf) =>
+    /// <summary>Where the cases matching <paramref name="query"/> are, in listing order after its page position.</summary>
+    public IEnumerable<CaseLocation> FindCases(CaseQuery query) =>
         _units.SelectMany(u => u.Value.Cases.Select(c => (CaseId: c.Key, OrgUnitId: u.Key, Tally: c.Value)))
-            .Where(c => (string.IsNullOrEmpty(caseType) || c.Tally.CaseType == caseType)
-                && (status is null || c.Tally.Status == status)
-                && (string.IsNullOrEmpty(batch) || (c.Tally.Batch ?? string.Empty) == batch)
-                && (overdueAsOf is not { } d || (CaseLifecycle.IsOpen(c.Tally.Status) && c.Tally.Deadline < d)))
-            .OrderBy(c => c.Tally.Deadline).ThenBy(c => c.CaseId, StringComparer.Ordinal);
+            .Where(c => query.Matches(c.CaseId, c.Tally))
+            .OrderBy(c => c.Tally.Deadline).ThenBy(c => c.CaseId, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .Select(c => new CaseLocation(c.CaseId, c.OrgUnitId));
 }
+
+/// <summary>Where a case lives.</summary>
+public sealed record CaseLocation(string CaseId, string OrgUnitId);

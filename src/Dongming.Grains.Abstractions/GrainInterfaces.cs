@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Dongming.Domain;
 using Orleans.Concurrency;
 
-namespace Dongming.Grains;
+namespace Dongming.Grains.Abstractions;
 
 /// <summary>Grain keys. Prefixed, so never all digits (Orleans mis-parses all-digit string keys).</summary>
 public static class GrainKeys
@@ -23,8 +23,15 @@ public static class GrainKeys
     public const string CaseRegistry = "cases/main";
 }
 
-// Calls that read the journal or write take the caller's CancellationToken (Orleans passes cancellation to the
-// grain): a request whose client gave up or whose deadline passed is not started, and a long history read stops.
+// What crosses a grain call (README, design): domain records as they are (Dongming.Domain; immutable, shared without
+// copying inside a silo, JSON between silos — see Serialization.cs); a message of this project only where the call's
+// shape has no domain counterpart (CatalogSnapshot, RepairResult). Commands arrive as the caller sent them and the
+// grain that owns the data validates them with the one domain function for that request.
+//
+// Reads of committed state are [AlwaysInterleave]: a ledger applies an event to its state only after it is durable
+// (LedgerState.Prepare/Commit), so a read between two awaits of a write sees persisted state — and reads never queue
+// behind writes or deadlock with a township waiting on them. Calls that read the journal or write take the caller's
+// CancellationToken: a request whose client gave up is not started, and a long history read stops.
 
 /// <summary>
 /// The ledger (台账) of one gacha/village — or of a township's own entries (镇本级): its figures, their history
@@ -34,45 +41,48 @@ public static class GrainKeys
 public interface ILedgerGrain : IGrainWithStringKey
 {
     /// <summary>Puts the org unit on the roster (idempotent).</summary>
-    [Alias("Register")] Task<OrgUnitView> Register(OrgUnitView unit, Caller caller);
+    [Alias("Register")] Task<OrgUnitInfo> Register(OrgUnitInfo unit, Actor actor);
+
+    /// <summary>Retires a village from a period on (idempotent for the same request).</summary>
+    [Alias("Retire")] Task<OrgUnitInfo> Retire(ValidatedRetire retire, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>The registration, or NotFound.</summary>
-    [Alias("GetInfo"), ReadOnly] Task<OrgUnitView> GetInfo();
+    [Alias("GetInfo"), AlwaysInterleave] Task<OrgUnitInfo> GetInfo();
 
     /// <summary>Reports values, all or nothing; a retried request id applies once.</summary>
-    [Alias("ReportValues")] Task<ReportResult> ReportValues(ReportCommand command, CancellationToken cancellationToken = default);
+    [Alias("ReportValues")] Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default);
 
-    /// <summary>Figures of a period (computed ones included).</summary>
-    [Alias("GetValues"), ReadOnly] Task<ValuesView> GetValues(string period, IReadOnlyList<string> indicators);
+    /// <summary>Revises values to "no value" (audited); a retried request id applies once.</summary>
+    [Alias("ClearValues")] Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Figures of a period (computed and rolled-up ones included); <paramref name="period"/> is validated here.</summary>
+    [Alias("GetValues"), AlwaysInterleave] Task<LedgerValues> GetValues(string period, ImmutableArray<string> indicators);
 
     /// <summary>Every revision of one entered figure, oldest first.</summary>
-    [Alias("GetValueHistory"), ReadOnly] Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default);
+    [Alias("GetValueHistory"), AlwaysInterleave] Task<IReadOnlyList<ValueRevision>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a case.</summary>
-    [Alias("OpenCase")] Task<CaseData> OpenCase(OpenCaseMessage command, CancellationToken cancellationToken = default);
+    [Alias("OpenCase")] Task<RemediationCase> OpenCase(OpenCaseCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a case.</summary>
-    [Alias("TransitionCase")] Task<CaseData> TransitionCase(TransitionCaseMessage command, CancellationToken cancellationToken = default);
+    [Alias("TransitionCase")] Task<RemediationCase> TransitionCase(TransitionCaseCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Changes a case's deadline, assignee or flags.</summary>
-    [Alias("UpdateCase")] Task<CaseData> UpdateCase(UpdateCaseMessage command, CancellationToken cancellationToken = default);
+    [Alias("UpdateCase")] Task<RemediationCase> UpdateCase(UpdateCaseCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>One case, or NotFound.</summary>
-    [Alias("GetCase"), ReadOnly] Task<CaseData> GetCase(string caseId);
+    [Alias("GetCase"), AlwaysInterleave] Task<RemediationCase> GetCase(string caseId);
 
     /// <summary>The cases with these ids that this ledger holds.</summary>
-    [Alias("GetCases"), ReadOnly] Task<IReadOnlyList<CaseData>> GetCases(IReadOnlyList<string> caseIds);
+    [Alias("GetCases"), AlwaysInterleave] Task<IReadOnlyList<RemediationCase>> GetCases(ImmutableArray<string> caseIds);
 
-    /// <summary>Cases matching a filter, sorted by deadline then id, after the given position.</summary>
-    [Alias("ListCases"), ReadOnly] Task<IReadOnlyList<CaseData>> ListCases(CaseFilter filter);
+    /// <summary>One page of this ledger's cases matching the query.</summary>
+    [Alias("ListCases"), AlwaysInterleave] Task<CasePage> ListCases(CaseQuery query);
 
     /// <summary>Every event of one case, oldest first.</summary>
-    [Alias("GetCaseHistory"), ReadOnly] Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default);
+    [Alias("GetCaseHistory"), AlwaysInterleave] Task<IReadOnlyList<CaseHistoryEntry>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// The whole contribution to the township at the last persisted version. Interleaves: the township asks for it
-    /// while repairing, possibly while this ledger is waiting on the township.
-    /// </summary>
+    /// <summary>The whole contribution to the township at the last persisted version (null before registration).</summary>
     [Alias("GetContribution"), AlwaysInterleave] Task<FullContribution?> GetContribution();
 }
 
@@ -89,14 +99,14 @@ public interface ITownshipGrain : IGrainWithStringKey
     /// <summary>Replaces one ledger's whole contribution.</summary>
     [Alias("ApplyFull")] Task ApplyFull(FullContribution contribution);
 
-    /// <summary>Totals of one period (empty indicators = all).</summary>
-    [Alias("GetTotals"), ReadOnly] Task<TotalsView> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown);
+    /// <summary>Totals of one period (no indicators = all); the period and codes are validated here.</summary>
+    [Alias("GetTotals"), ReadOnly] Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown);
 
     /// <summary>Case counts.</summary>
-    [Alias("GetCaseSummary"), ReadOnly] Task<CaseSummaryView> GetCaseSummary(string? caseType, string? batch, DateOnly asOf, bool includeBreakdown);
+    [Alias("GetCaseSummary"), ReadOnly] Task<CaseSummary> GetCaseSummary(CaseSummaryQuery query);
 
-    /// <summary>Locations of the cases matching a filter, sorted by deadline then id.</summary>
-    [Alias("FindCases"), ReadOnly] Task<IReadOnlyList<CaseLocation>> FindCases(CaseFilter filter);
+    /// <summary>One page of the township's cases (all its ledgers) matching the query.</summary>
+    [Alias("ListCases"), AlwaysInterleave] Task<CasePage> ListCases(CaseQuery query);
 
     /// <summary>
     /// Waits until the totals' version differs from <paramref name="knownVersion"/> or the timeout passes;
@@ -104,29 +114,33 @@ public interface ITownshipGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WaitForChange"), AlwaysInterleave] Task<long> WaitForChange(long knownVersion, TimeSpan timeout);
 
-    /// <summary>Re-reads every ledger's contribution and corrects what differs; returns the corrected org units.</summary>
+    /// <summary>Re-reads every ledger's contribution, recounts every kept total, and corrects what differs.</summary>
     [Alias("Repair")] Task<RepairResult> Repair(CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a repair of a township's totals corrected, and the totals' version afterwards.</summary>
 [GenerateSerializer, Immutable, Alias("Dongming.RepairResult")]
-public sealed record RepairResult([property: Id(0)] IReadOnlyList<string> CorrectedOrgUnits, [property: Id(1)] long Version);
+public sealed record RepairResult([property: Id(0)] IReadOnlyList<string> CorrectedOrgUnits, [property: Id(1)] long Version, [property: Id(2)] IReadOnlyList<string> RecountedTotals);
 
 /// <summary>The roster of townships and villages (花名册). Reads interleave with registrations: a registration
 /// calls the new ledger, whose township may read the roster while loading.</summary>
 [Alias("Dongming.IRosterGrain")]
 public interface IRosterGrain : IGrainWithStringKey
 {
-    [Alias("RegisterTownship")] Task<TownshipInfo> RegisterTownship(TownshipInfo township, Caller caller);
+    [Alias("RegisterTownship")] Task<TownshipInfo> RegisterTownship(TownshipInfo township, Actor actor);
 
-    [Alias("RegisterVillage")] Task<VillageInfo> RegisterVillage(VillageInfo village, Caller caller);
+    [Alias("RegisterVillage")] Task<VillageInfo> RegisterVillage(VillageInfo village, Actor actor);
+
+    /// <summary>Retires a village: the roster records it, then the village's ledger (both on every retry).</summary>
+    [Alias("RetireVillage")] Task<VillageInfo> RetireVillage(RetireCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     [Alias("GetTownship"), AlwaysInterleave] Task<TownshipInfo?> GetTownship(string townshipId);
 
-    [Alias("VillageCount"), AlwaysInterleave] Task<int> VillageCount(string townshipId);
+    /// <summary>The township with its number of villages on the roster, or NotFound.</summary>
+    [Alias("DescribeTownship"), AlwaysInterleave] Task<TownshipRoster> DescribeTownship(string townshipId);
 
-    /// <summary>Villages of a township after <paramref name="afterVillageId"/>, ordered by id.</summary>
-    [Alias("ListVillages"), AlwaysInterleave] Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit);
+    /// <summary>One page of the villages of a township, ordered by id (the page token is validated here).</summary>
+    [Alias("ListVillages"), AlwaysInterleave] Task<VillagePage> ListVillages(string townshipId, int pageSize, string? pageToken);
 
     /// <summary>Every org unit of a township: its own ledger first, then its villages.</summary>
     [Alias("OrgUnitsOf"), AlwaysInterleave] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
@@ -137,17 +151,20 @@ public interface IRosterGrain : IGrainWithStringKey
 public interface ICatalogGrain : IGrainWithStringKey
 {
     /// <summary>Defines indicators (a batch may define a parent and its parts together).</summary>
-    [Alias("DefineIndicators")] Task<IReadOnlyList<IndicatorDefinition>> DefineIndicators(IReadOnlyList<IndicatorDefinition> indicators, string requestId, Caller caller);
+    [Alias("DefineIndicators")] Task<IReadOnlyList<IndicatorDefinition>> DefineIndicators(IReadOnlyList<IndicatorDefinition> indicators, string requestId, Actor actor);
 
-    [Alias("DefineCaseType")] Task<CaseTypeDefinition> DefineCaseType(CaseTypeDefinition caseType, string requestId, Caller caller);
+    [Alias("DefineCaseType")] Task<CaseTypeDefinition> DefineCaseType(CaseTypeDefinition caseType, string requestId, Actor actor);
 
-    /// <summary>The whole catalog with its version (ledgers cache it and refresh on an unknown code).</summary>
+    /// <summary>The whole catalog with its version (silos cache it and refresh when the version moved).</summary>
     [Alias("GetIndicators"), ReadOnly] Task<CatalogSnapshot> GetIndicators();
+
+    /// <summary>The catalog's version: cheap, for checking a cached copy is current.</summary>
+    [Alias("GetVersion"), ReadOnly] Task<long> GetVersion();
 
     [Alias("GetCaseTypes"), ReadOnly] Task<IReadOnlyList<CaseTypeDefinition>> GetCaseTypes();
 }
 
-/// <summary>The indicator catalog at one version.</summary>
+/// <summary>The indicator catalog at one version (the domain's <see cref="IndicatorCatalog"/> is built from it).</summary>
 [GenerateSerializer, Immutable, Alias("Dongming.CatalogSnapshot")]
 public sealed record CatalogSnapshot([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<IndicatorDefinition> Indicators);
 
@@ -159,5 +176,5 @@ public interface ICaseRegistryGrain : IGrainWithStringKey
     [Alias("Assign")] Task<string> Assign(string prefix, string orgUnitId, string requestKey);
 
     /// <summary>The ledger holding a case, or null.</summary>
-    [Alias("Locate"), ReadOnly] Task<string?> Locate(string caseId);
+    [Alias("Locate"), AlwaysInterleave] Task<string?> Locate(string caseId);
 }

@@ -1,19 +1,35 @@
 using Dongming.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
 
-namespace Dongming.Grains;
+namespace Dongming.Grains.Abstractions;
 
 /// <summary>
-/// The domain project carries no Orleans attributes (it is plain .NET); its types that travel between grains
-/// are serialized by Orleans' System.Text.Json codec instead of generated code. Its exception is the exception:
-/// System.Text.Json cannot write an exception (TargetSite, a MethodBase, is not serializable), so a
-/// <see cref="DomainException"/> travels as <see cref="DomainErrorSurrogate"/> and arrives with its kind and
-/// field violations intact.
+/// The domain project carries no Orleans attributes (it is plain .NET). Its records cross grain calls as they are:
+/// between silos they travel as JSON (Orleans' System.Text.Json codec); inside a silo they are shared, not copied
+/// (<see cref="DomainRecordCopier"/>), because they are immutable — positional records whose collections nobody
+/// changes after sending. The mutable domain classes (LedgerState, TownshipAggregate, OrgUnitPart, LedgerEffect)
+/// never cross a grain call. A <see cref="DomainException"/> travels as <see cref="DomainErrorSurrogate"/> (an
+/// exception cannot be written as JSON) and arrives with its kind and field violations intact.
 /// </summary>
 public static class DongmingSerialization
 {
-    public static ISerializerBuilder AddDongmingTypes(this ISerializerBuilder builder) =>
-        builder.AddJsonSerializer(isSupported: type => type.Assembly == typeof(Period).Assembly && !typeof(Exception).IsAssignableFrom(type));
+    private static bool IsDomainRecord(Type type) => type.Assembly == typeof(Period).Assembly && !typeof(Exception).IsAssignableFrom(type);
+
+    public static ISerializerBuilder AddDongmingTypes(this ISerializerBuilder builder)
+    {
+        builder.Services.AddSingleton<IGeneralizedCopier, DomainRecordCopier>();
+        return builder.AddJsonSerializer(isSerializable: IsDomainRecord, isCopyable: _ => false);
+    }
+
+    /// <summary>Shares domain records inside a silo instead of copying them (see <see cref="DongmingSerialization"/>).</summary>
+    public sealed class DomainRecordCopier : IGeneralizedCopier
+    {
+        public object? DeepCopy(object? input, CopyContext context) => input;
+
+        public bool IsSupportedType(Type type) => IsDomainRecord(type);
+    }
 }
 
 /// <summary>A <see cref="DomainException"/> on the wire: what the caller needs (its stack trace stays on the silo).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using Dongming.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,7 @@ namespace Dongming.Grains;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
 [JsonDerivedType(typeof(TownshipRegistered), "township_registered")]
 [JsonDerivedType(typeof(VillageRegistered), "village_registered")]
+[JsonDerivedType(typeof(VillageRetired), "village_retired")]
 [JsonDerivedType(typeof(IndicatorsDefined), "indicators_defined")]
 [JsonDerivedType(typeof(CaseTypeDefined), "case_type_defined")]
 [JsonDerivedType(typeof(CaseIdAssigned), "case_id_assigned")]
@@ -18,16 +20,14 @@ public sealed record TownshipRegistered(EventMeta Meta, TownshipInfo Township) :
 
 public sealed record VillageRegistered(EventMeta Meta, VillageInfo Village) : DirectoryEvent(Meta);
 
+public sealed record VillageRetired(EventMeta Meta, string VillageId, string FromPeriod, string Reason) : DirectoryEvent(Meta);
+
 public sealed record IndicatorsDefined(EventMeta Meta, IReadOnlyList<IndicatorDefinition> Indicators) : DirectoryEvent(Meta);
 
 public sealed record CaseTypeDefined(EventMeta Meta, CaseTypeDefinition CaseType) : DirectoryEvent(Meta);
 
 public sealed record CaseIdAssigned(EventMeta Meta, string CaseId, string Prefix, int Sequence, string OrgUnitId) : DirectoryEvent(Meta);
 
-internal static class Meta
-{
-    public static EventMeta Of(Caller caller, string requestId) => new(caller.Subject, caller.Name, DateTimeOffset.UtcNow, requestId);
-}
 
 /// <summary>State of the roster.</summary>
 public sealed class RosterState
@@ -37,7 +37,7 @@ public sealed class RosterState
 }
 
 /// <inheritdoc cref="IRosterGrain"/>
-public sealed class RosterGrain(IJournalStore store, ILogger<RosterGrain> logger)
+public sealed class RosterGrain(IJournalStore store, TimeProvider clock, ILogger<RosterGrain> logger)
     : EventSourcedGrain<RosterState, DirectoryEvent>(store, logger), IRosterGrain
 {
     private readonly Dictionary<string, SortedSet<string>> _byTownship = new(StringComparer.Ordinal);
@@ -52,6 +52,9 @@ public sealed class RosterGrain(IJournalStore store, ILogger<RosterGrain> logger
             case VillageRegistered v:
                 State.Villages[v.Village.VillageId] = v.Village;
                 Index(v.Village);
+                break;
+            case VillageRetired r:
+                State.Villages[r.VillageId] = State.Villages[r.VillageId] with { RetiredFrom = r.FromPeriod };
                 break;
         }
     }
@@ -68,52 +71,87 @@ public sealed class RosterGrain(IJournalStore store, ILogger<RosterGrain> logger
         foreach (var v in State.Villages.Values) Index(v); // snapshot loads skip Apply
     }
 
-    public async Task<TownshipInfo> RegisterTownship(TownshipInfo township, Caller caller)
+    private EventMeta Meta(Actor actor, string requestId) => EventMeta.Of(actor, clock.GetUtcNow(), requestId);
+
+    public async Task<TownshipInfo> RegisterTownship(TownshipInfo township, Actor actor)
     {
         Roster.Check(township);
         if (State.Townships.TryGetValue(township.TownshipId, out var existing))
         {
-            if (existing == township) return existing;
-            throw new DomainException(ErrorKind.AlreadyExists, $"township {township.TownshipId} exists with a different definition");
+            if (existing != township) throw new DomainException(ErrorKind.AlreadyExists, $"township {township.TownshipId} exists with a different definition");
         }
-        if (State.Villages.ContainsKey(township.TownshipId)) throw new DomainException(ErrorKind.AlreadyExists, $"{township.TownshipId} is already a village id");
-        var requestId = "register-township/" + township.TownshipId;
-        await PersistAsync(new TownshipRegistered(Meta.Of(caller, requestId), township), requestId, Reporting.Fingerprint(township.ToString()));
+        else
+        {
+            if (State.Villages.ContainsKey(township.TownshipId)) throw new DomainException(ErrorKind.AlreadyExists, $"{township.TownshipId} is already a village id");
+            var requestId = "register-township/" + township.TownshipId;
+            await PersistAsync(new TownshipRegistered(Meta(actor, requestId), township), requestId, Reporting.Fingerprint(township.ToString()));
+        }
+        // Also on a retry: a first attempt may have stopped between the roster's write and the ledger's.
         await GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(township.TownshipId))
-            .Register(new OrgUnitView(township.TownshipId, OrgUnitLevel.Township, township.TownshipId, township.Name, VillageKind.Unknown), caller);
+            .Register(new OrgUnitInfo(township.TownshipId, OrgUnitLevel.Township, township.TownshipId, township.Name, VillageKind.Unknown), actor);
         return township;
     }
 
-    public async Task<VillageInfo> RegisterVillage(VillageInfo village, Caller caller)
+    public async Task<VillageInfo> RegisterVillage(VillageInfo village, Actor actor)
     {
+        village = village.AsRegistered();
         Roster.Check(village);
         if (!State.Townships.ContainsKey(village.TownshipId)) throw DomainException.NotFound($"township {village.TownshipId} not found");
         if (State.Villages.TryGetValue(village.VillageId, out var existing))
         {
-            if (existing != village)
+            if (existing.AsRegistered() != village)
                 throw DomainException.Precondition($"village {village.VillageId} is registered with a different name, kind or township");
+            village = existing;
         }
         else
         {
             if (State.Townships.ContainsKey(village.VillageId)) throw new DomainException(ErrorKind.AlreadyExists, $"{village.VillageId} is already a township id");
+            if ((_byTownship.GetValueOrDefault(village.TownshipId)?.Count ?? 0) + 1 >= ValueRange.MaxOrgUnitsPerTownship)
+                throw DomainException.Precondition($"township {village.TownshipId} has {ValueRange.MaxOrgUnitsPerTownship} org units, the most one township holds (the limit keeps every total exact)");
             var requestId = "register-village/" + village.VillageId;
-            await PersistAsync(new VillageRegistered(Meta.Of(caller, requestId), village), requestId, Reporting.Fingerprint(village.ToString()));
+            await PersistAsync(new VillageRegistered(Meta(actor, requestId), village), requestId, Reporting.Fingerprint(village.ToString()));
         }
         // Also on a retry: the ledger may have missed its registration if the first attempt failed half way.
         await GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(village.VillageId))
-            .Register(new OrgUnitView(village.VillageId, OrgUnitLevel.Village, village.TownshipId, village.Name, village.Kind), caller);
+            .Register(new OrgUnitInfo(village.VillageId, OrgUnitLevel.Village, village.TownshipId, village.Name, village.Kind), actor);
         return village;
+    }
+
+    public async Task<VillageInfo> RetireVillage(RetireCommand command, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var retire = Roster.Validate(command);
+        if (!State.Villages.TryGetValue(retire.VillageId, out var village)) throw DomainException.NotFound($"village {retire.VillageId} not found");
+        if (village.RetiredFrom is { } from && from != retire.FromPeriod.ToString())
+            throw DomainException.Precondition($"village {retire.VillageId} is already retired from {from}");
+        if (village.RetiredFrom is null)
+        {
+            await PersistAsync(new VillageRetired(Meta(actor, retire.RequestId), retire.VillageId, retire.FromPeriod.ToString(), retire.Reason), retire.RequestId, retire.Fingerprint, cancellationToken);
+        }
+        // Also on a retry: the ledger's write completes what the roster's began.
+        await GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(retire.VillageId)).Retire(retire, actor, cancellationToken);
+        return State.Villages[retire.VillageId];
     }
 
     public Task<TownshipInfo?> GetTownship(string townshipId) => Task.FromResult(State.Townships.GetValueOrDefault(townshipId));
 
-    public Task<int> VillageCount(string townshipId) => Task.FromResult(_byTownship.TryGetValue(townshipId, out var s) ? s.Count : 0);
+    public Task<TownshipRoster> DescribeTownship(string townshipId) =>
+        Task.FromResult(State.Townships.TryGetValue(townshipId, out var t)
+            ? new TownshipRoster(t, _byTownship.TryGetValue(townshipId, out var s) ? s.Count : 0)
+            : throw DomainException.NotFound($"township {townshipId} not found"));
 
-    public Task<IReadOnlyList<VillageInfo>> ListVillages(string townshipId, string? afterVillageId, int limit)
+    public Task<VillagePage> ListVillages(string townshipId, int pageSize, string? pageToken)
     {
-        if (!_byTownship.TryGetValue(townshipId, out var ids)) return Task.FromResult<IReadOnlyList<VillageInfo>>([]);
-        var view = afterVillageId is null ? ids : ids.GetViewBetween(afterVillageId, ids.Max ?? afterVillageId).Where(id => id != afterVillageId);
-        return Task.FromResult<IReadOnlyList<VillageInfo>>([.. view.Take(limit).Select(id => State.Villages[id])]);
+        var v = new Violations();
+        var size = PageToken.Size(v, pageSize, 100, 1000);
+        var after = PageToken.Decode(v, pageToken);
+        if (after is not null && !Text.IsOrgUnitId(after)) v.Add("page_token", "is not a token this service issued");
+        v.ThrowIfAny();
+        if (!State.Townships.ContainsKey(townshipId)) throw DomainException.NotFound($"township {townshipId} not found");
+        var ids = _byTownship.GetValueOrDefault(townshipId) ?? [];
+        var page = ids.Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(size + 1).Select(id => State.Villages[id]).ToList();
+        return Task.FromResult(page.Count > size
+            ? new VillagePage([.. page.Take(size)], PageToken.Encode(page[size - 1].VillageId))
+            : new VillagePage(page, null));
     }
 
     public Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId)
@@ -133,7 +171,7 @@ public sealed class CatalogState
 }
 
 /// <inheritdoc cref="ICatalogGrain"/>
-public sealed class CatalogGrain(IJournalStore store, ILogger<CatalogGrain> logger)
+public sealed class CatalogGrain(IJournalStore store, TimeProvider clock, ILogger<CatalogGrain> logger)
     : EventSourcedGrain<CatalogState, DirectoryEvent>(store, logger), ICatalogGrain
 {
     private IndicatorCatalog _catalog = IndicatorCatalog.Empty;
@@ -160,7 +198,9 @@ public sealed class CatalogGrain(IJournalStore store, ILogger<CatalogGrain> logg
         _catalog = new IndicatorCatalog(State.Indicators);
     }
 
-    public async Task<IReadOnlyList<IndicatorDefinition>> DefineIndicators(IReadOnlyList<IndicatorDefinition> indicators, string requestId, Caller caller)
+    private EventMeta Meta(Actor actor, string requestId) => EventMeta.Of(actor, clock.GetUtcNow(), requestId);
+
+    public async Task<IReadOnlyList<IndicatorDefinition>> DefineIndicators(IReadOnlyList<IndicatorDefinition> indicators, string requestId, Actor actor)
     {
         var v = new Violations();
         Text.CheckRequestId(v, "request_id", requestId);
@@ -179,12 +219,12 @@ public sealed class CatalogGrain(IJournalStore store, ILogger<CatalogGrain> logg
         if (added.Count > 0)
         {
             var fingerprint = Reporting.Fingerprint(indicators.Select(i => i.ToString()));
-            await PersistAsync(new IndicatorsDefined(Meta.Of(caller, requestId), added), requestId, fingerprint);
+            await PersistAsync(new IndicatorsDefined(Meta(actor, requestId), added), requestId, fingerprint);
         }
         return [.. indicators.Select(i => { _catalog.TryGet(i.Code, out var d); return d; })];
     }
 
-    public async Task<CaseTypeDefinition> DefineCaseType(CaseTypeDefinition caseType, string requestId, Caller caller)
+    public async Task<CaseTypeDefinition> DefineCaseType(CaseTypeDefinition caseType, string requestId, Actor actor)
     {
         CaseTypeDefinition.Check(caseType);
         var v = new Violations();
@@ -195,11 +235,13 @@ public sealed class CatalogGrain(IJournalStore store, ILogger<CatalogGrain> logg
             if (existing == caseType) return existing;
             throw new DomainException(ErrorKind.AlreadyExists, $"case type {caseType.Code} exists with a different definition");
         }
-        await PersistAsync(new CaseTypeDefined(Meta.Of(caller, requestId), caseType), requestId, Reporting.Fingerprint(caseType.ToString()));
+        await PersistAsync(new CaseTypeDefined(Meta(actor, requestId), caseType), requestId, Reporting.Fingerprint(caseType.ToString()));
         return caseType;
     }
 
     public Task<CatalogSnapshot> GetIndicators() => Task.FromResult(_snapshot ??= new CatalogSnapshot(Version, [.. State.Indicators]));
+
+    public Task<long> GetVersion() => Task.FromResult(Version);
 
     public Task<IReadOnlyList<CaseTypeDefinition>> GetCaseTypes() => Task.FromResult<IReadOnlyList<CaseTypeDefinition>>([.. State.CaseTypes.OrderBy(t => t.Code, StringComparer.Ordinal)]);
 }
@@ -212,7 +254,7 @@ public sealed class CaseRegistryState
 }
 
 /// <inheritdoc cref="ICaseRegistryGrain"/>
-public sealed class CaseRegistryGrain(IJournalStore store, ILogger<CaseRegistryGrain> logger)
+public sealed class CaseRegistryGrain(IJournalStore store, TimeProvider clock, ILogger<CaseRegistryGrain> logger)
     : EventSourcedGrain<CaseRegistryState, DirectoryEvent>(store, logger), ICaseRegistryGrain
 {
     protected override void Apply(DirectoryEvent e, long version)
@@ -231,7 +273,7 @@ public sealed class CaseRegistryGrain(IJournalStore store, ILogger<CaseRegistryG
             return ((CaseIdAssigned)Deserialize(replay.Payload)).CaseId;
         var sequence = State.LastSequence.GetValueOrDefault(prefix) + 1;
         var caseId = $"{prefix}-{sequence:D4}";
-        var (_, again) = await PersistAsync(new CaseIdAssigned(new EventMeta("system", "Dongming", DateTimeOffset.UtcNow, requestKey), caseId, prefix, sequence, orgUnitId), requestKey, fingerprint);
+        var (_, again) = await PersistAsync(new CaseIdAssigned(EventMeta.Of(Actor.System, clock.GetUtcNow(), requestKey), caseId, prefix, sequence, orgUnitId), requestKey, fingerprint);
         return again is null ? caseId : ((CaseIdAssigned)Deserialize(again.Payload)).CaseId;
     }
 

@@ -12,6 +12,12 @@ namespace Dongming.Grains;
 /// custom-storage adaptor retries a failing store forever instead of failing the call; here a write costs
 /// O(event) and a store error reaches the caller.
 /// </summary>
+/// <remarks>
+/// A write is checked before it is appended and applied only after the append is durable (the grain passes a
+/// <c>commit</c> step that cannot fail): the state in memory is always the persisted state, so a failed append leaves
+/// nothing to undo and reads that interleave with a write see only what is durable. Snapshots are written after the
+/// events they cover, beside the appends (<see cref="IJournalStore.SaveSnapshotAsync"/>), never with them.
+/// </remarks>
 public abstract class EventSourcedGrain<TState, TEvent> : Grain
     where TState : class, new()
     where TEvent : class
@@ -20,6 +26,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// writes then cost O(event) amortised and loading reads at most about twice the state.</summary>
     private const long MinSnapshotBytes = 16 * 1024;
 
+    /// <summary>The JSON of journal events, snapshots and checkpoints (readable by operators, tolerant of added fields).</summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly IJournalStore _store;
@@ -45,18 +52,31 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// <summary>Number of persisted events.</summary>
     protected long Version { get; private set; }
 
-    /// <summary>Applies one event to the state (must not fail for an event that was validated).</summary>
+    /// <summary>The shape of <typeparamref name="TState"/> in snapshots; raised when it changes incompatibly.</summary>
+    protected virtual int StateFormat => 1;
+
+    /// <summary>A snapshot as stored: the state and the format it was written in.</summary>
+    private sealed record SnapshotEnvelope(int Format, TState? State);
+
+    /// <summary>Applies one persisted event to the state while loading (it was checked before it was appended).</summary>
     protected abstract void Apply(TEvent e, long version);
+
+    /// <summary>Runs after a snapshot was loaded, before the events after it (e.g. to rebuild derived state).</summary>
+    protected virtual void AfterSnapshot()
+    {
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await BeforeLoadAsync(cancellationToken);
         var snapshot = await _store.ReadSnapshotAsync(Stream, cancellationToken);
-        if (snapshot is not null)
+        // A snapshot of another state format (an older version of the code) is ignored: the events are replayed.
+        if (snapshot is not null && JsonSerializer.Deserialize<SnapshotEnvelope>(snapshot.Payload, Json) is { Format: var format, State: { } state } && format == StateFormat)
         {
-            State = JsonSerializer.Deserialize<TState>(snapshot.Payload, Json) ?? new TState();
+            State = state;
             Version = snapshot.Version;
             _snapshotBytes = snapshot.Payload.Length;
+            AfterSnapshot();
         }
         await foreach (var e in _store.ReadAsync(Stream, Version, cancellationToken))
         {
@@ -86,91 +106,53 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     }
 
     /// <summary>
-    /// Persists one event (durable when this returns) and applies it. Returns the new version, or the recorded
-    /// event when the request id was already applied (nothing is applied again).
+    /// Persists one event (durable when this returns), then runs <paramref name="commit"/> with its version to apply
+    /// it — a step that must not fail: everything that could was checked before. Returns the new version, or the
+    /// recorded event when the request id was already applied (nothing is applied again).
     /// </summary>
-    protected async Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default)
+    protected async Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, Action<long> commit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var payload = JsonSerializer.SerializeToUtf8Bytes(e, Json);
         var next = Version + 1;
-        var snapshotDue = _bytesSinceSnapshot + payload.Length >= Math.Max(_snapshotBytes, MinSnapshotBytes);
-        if (!snapshotDue)
+        var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)]), cancellationToken);
+        switch (outcome)
         {
-            var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)]), cancellationToken);
-            switch (outcome)
-            {
-                case AppendOutcome.Appended:
-                    Apply(e, next);
-                    Version = next;
-                    _bytesSinceSnapshot += payload.Length;
-                    return (next, null);
-                case AppendOutcome.DuplicateRequest:
-                    return (Version, await FindReplayAsync(requestId, fingerprint) ?? throw new InvalidOperationException("duplicate request id not found"));
-                default:
-                    throw VersionLost();
-            }
-        }
-
-        // A snapshot is due: it must hold the state after the event, so check the request id first, apply,
-        // then write event and snapshot together. If that write fails the state in memory is ahead of storage,
-        // so the activation is dropped and the next call reloads from the journal.
-        if (await FindReplayAsync(requestId, fingerprint) is { } replay) return (Version, replay);
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _unconfirmed = written.Task;
-        Apply(e, next);
-        try
-        {
-            var snapshot = JsonSerializer.SerializeToUtf8Bytes(State, Json);
-            var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)], snapshot));
-            if (outcome != AppendOutcome.Appended) throw VersionLost();
-            Version = next;
-            _snapshotBytes = snapshot.Length;
-            _bytesSinceSnapshot = 0;
-            _unconfirmed = null;
-            written.SetResult();
-            return (next, null);
-        }
-        catch (Exception ex)
-        {
-            _broken = true;
-            written.SetException(ex);
-            DeactivateOnIdle();
-            throw;
+            case AppendOutcome.Appended:
+                Version = next;
+                commit(next);
+                _bytesSinceSnapshot += payload.Length;
+                SnapshotIfDue();
+                return (next, null);
+            case AppendOutcome.DuplicateRequest:
+                return (Version, await FindReplayAsync(requestId, fingerprint) ?? throw new InvalidOperationException("duplicate request id not found"));
+            default:
+                // Another activation wrote to this stream (possible for a moment in a cluster): reload.
+                DeactivateOnIdle();
+                throw DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
         }
     }
 
-    private Exception VersionLost()
+    /// <summary>Persists an event whose fold is the grain's <see cref="Apply"/> (it cannot fail once checked).</summary>
+    protected Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default) =>
+        PersistAsync(e, requestId, fingerprint, version => Apply(e, version), cancellationToken);
+
+    private void SnapshotIfDue()
     {
-        // Another activation wrote to this stream (possible for a moment in a cluster): reload.
-        DeactivateOnIdle();
-        return DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
+        if (_bytesSinceSnapshot < Math.Max(_snapshotBytes, MinSnapshotBytes)) return;
+        var snapshot = JsonSerializer.SerializeToUtf8Bytes(new SnapshotEnvelope(StateFormat, State), Json); // now, while the state is this version's
+        _snapshotBytes = snapshot.Length;
+        _bytesSinceSnapshot = 0;
+        var write = _store.SaveSnapshotAsync(new Snapshot(Stream, Version, snapshot));
+        // Not awaited by the caller's write: a snapshot only shortens loading, and a lost one is taken again later.
+        _ = write.ContinueWith(t => Logger.LogWarning(t.Exception, "Snapshot of {Stream} not written", Stream),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private Task? _unconfirmed;
-    private bool _broken;
-
-    /// <summary>
-    /// For calls that interleave with a write (reads other grains make while this one waits): waits until the
-    /// state in memory is the persisted one. While a snapshot is written the event is applied before the append
-    /// completes; an interleaved reader must not see it, nor state whose write failed.
-    /// </summary>
-    protected async Task WaitUntilPersistedAsync()
+    /// <summary>The events of the stream with these versions, in order (history and replays read only what they need).</summary>
+    protected async Task<IReadOnlyList<(long Version, TEvent Event)>> ReadEventsAsync(IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
-        if (_unconfirmed is { } pending)
-        {
-            try { await pending; }
-            catch (Exception) { /* reported below */ }
-        }
-        if (_broken) throw new InvalidOperationException($"{Stream}: the last write failed; the grain reloads from the journal");
-    }
-
-    /// <summary>Every event of the stream, for history queries (reads the journal, not the state).</summary>
-    protected async IAsyncEnumerable<(JournalEvent Raw, TEvent Event)> ReadHistoryAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var e in _store.ReadAsync(Stream, 0, cancellationToken))
-        {
-            yield return (e, Deserialize(e.Payload));
-        }
+        var events = await _store.ReadEventsAsync(Stream, versions, cancellationToken);
+        return [.. events.Select(e => (e.Version, Deserialize(e.Payload)))];
     }
 }

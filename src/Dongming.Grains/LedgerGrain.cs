@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using Dongming.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -9,93 +11,126 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     : EventSourcedGrain<LedgerState, LedgerEvent>(store, logger), ILedgerGrain
 {
     private IndicatorCatalog _catalog = IndicatorCatalog.Empty;
-    private ContributionDelta? _delta;
     private bool _townshipStale;
     private IGrainTimer? _retry;
+    private ITownshipGrain? _township;
 
     private string OrgUnitId => this.GetPrimaryKeyString()["ledger/".Length..];
 
+    private DateOnly Today => CaseDates.Today(clock);
+
     protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.GetAsync();
 
-    protected override void Apply(LedgerEvent e, long version) => State.Apply(e, version, _catalog, _delta);
+    /// <summary>2: entered figures and history indexes (format 1 held the figures only).</summary>
+    protected override int StateFormat => 2;
 
-    private OrgUnitRegistered Registration => State.Registration ?? throw DomainException.NotFound($"org unit {OrgUnitId} not found");
+    protected override void AfterSnapshot() => State.Rebuild(_catalog);
 
-    public async Task<OrgUnitView> Register(OrgUnitView unit, Caller caller)
+    protected override void Apply(LedgerEvent e, long version) => State.Apply(e, version, _catalog);
+
+    /// <summary>The org unit as registered; an unknown one is NotFound and its activation does not stay.</summary>
+    private OrgUnitInfo Info()
     {
-        if (State.Registration is { } r)
+        if (State.Info(OrgUnitId) is { } info) return info;
+        DeactivateOnIdle();
+        throw DomainException.NotFound($"org unit {OrgUnitId} not found");
+    }
+
+    private EventMeta Meta(Actor actor, string requestId) => EventMeta.Of(actor, clock.GetUtcNow(), requestId);
+
+    public async Task<OrgUnitInfo> Register(OrgUnitInfo unit, Actor actor)
+    {
+        if (State.Info(OrgUnitId) is { } existing)
         {
-            if (r.Level == unit.Level && r.TownshipId == unit.TownshipId && r.Name == unit.Name && r.Kind == unit.Kind) return View(r);
+            if (existing with { RetiredFrom = null } == unit with { RetiredFrom = null }) return existing;
             throw DomainException.Precondition($"{OrgUnitId} is registered differently");
         }
         var requestId = "register/" + unit.OrgUnitId;
-        var e = new OrgUnitRegistered(Meta.Of(caller, requestId), unit.Level, unit.TownshipId, unit.Name, unit.Kind);
-        await PersistAndNotifyAsync(e, requestId, Reporting.Fingerprint(unit.ToString()));
-        return View(State.Registration!);
+        await WriteAsync(new OrgUnitRegistered(Meta(actor, requestId), unit.Level, unit.TownshipId, unit.Name, unit.Kind), requestId,
+            Reporting.Fingerprint(unit.Level.ToString(), unit.TownshipId, unit.Name, unit.Kind.ToString()), CancellationToken.None);
+        return Info();
     }
 
-    private OrgUnitView View(OrgUnitRegistered r) => new(OrgUnitId, r.Level, r.TownshipId, r.Name, r.Kind);
-
-    public Task<OrgUnitView> GetInfo() => Task.FromResult(View(Registration));
-
-    public async Task<ReportResult> ReportValues(ReportCommand command, CancellationToken cancellationToken = default)
+    public async Task<OrgUnitInfo> Retire(ValidatedRetire retire, Actor actor, CancellationToken cancellationToken = default)
     {
-        var registration = Registration;
-        var lines = command.Values.Select(v => new ReportLine(v.Indicator, v.Value)).ToList();
-        ValidatedReport report;
+        var info = Info();
+        if (info.Level != OrgUnitLevel.Village) throw DomainException.Precondition($"{OrgUnitId} is a township's own ledger, not a village");
+        if (info.RetiredFrom is { } from)
+        {
+            if (from == retire.FromPeriod) return info; // the roster's retry, or the same request again
+            throw DomainException.Precondition($"{OrgUnitId} is already retired from {from}");
+        }
+        await WriteAsync(new OrgUnitRetired(Meta(actor, retire.RequestId), retire.FromPeriod.ToString(), retire.Reason), retire.RequestId, retire.Fingerprint, cancellationToken);
+        return Info();
+    }
+
+    public Task<OrgUnitInfo> GetInfo() => Task.FromResult(Info());
+
+    public async Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var info = Info();
+        var report = Reporting.Validate(await catalogs.ForCodesAsync(command.Lines.Select(l => l.Indicator)), info.Level, command with { OrgUnitId = OrgUnitId });
+        return await WriteValuesAsync(report.Period, new ValuesReported(Meta(actor, report.RequestId), report.Period.ToString(), report.Figures, report.Comment),
+            report.RequestId, report.Fingerprint, report.Figures.Count, cancellationToken);
+    }
+
+    public async Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var info = Info();
+        var clear = Reporting.Validate(await catalogs.ForCodesAsync(command.Indicators), info.Level, command with { OrgUnitId = OrgUnitId });
+        return await WriteValuesAsync(clear.Period, new ValuesCleared(Meta(actor, clear.RequestId), clear.Period.ToString(), clear.Indicators, clear.Reason),
+            clear.RequestId, clear.Fingerprint, 0, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a change of figures: refused when the org unit no longer counts in the period — unless it is a retry of
+    /// a request already applied, which keeps its first answer.
+    /// </summary>
+    private async Task<ReportReceipt> WriteValuesAsync(Period period, LedgerEvent e, string requestId, string fingerprint, int values, CancellationToken cancellationToken)
+    {
         try
         {
-            report = Reporting.Validate(_catalog, registration.Level, command.Period, lines, command.RequestId, command.Comment);
+            State.CheckCounts(OrgUnitId, period);
         }
-        catch (DomainException ex) when (ex.Kind == ErrorKind.NotFound)
+        catch (DomainException ex) when (ex.Kind == ErrorKind.FailedPrecondition)
         {
-            _catalog = await catalogs.RefreshAsync(); // an indicator defined since this ledger loaded
-            report = Reporting.Validate(_catalog, registration.Level, command.Period, lines, command.RequestId, command.Comment);
+            if (await FindReplayAsync(requestId, fingerprint) is { } first) return new ReportReceipt(OrgUnitId, first.Version, true);
+            throw;
         }
-        var e = new ValuesReported(Meta.Of(command.Caller, command.RequestId), report.Period.ToString(), report.Figures, report.Comment);
-        var (version, replay) = await PersistAndNotifyAsync(e, command.RequestId, Reporting.Fingerprint(OrgUnitId, report), cancellationToken);
-        if (replay is null) ServiceMetrics.ValuesReported.Add(report.Figures.Count);
-        return replay is null ? new ReportResult(OrgUnitId, version, false) : new ReportResult(OrgUnitId, replay.Version, true);
+        var (version, replay) = await WriteAsync(e, requestId, fingerprint, cancellationToken);
+        if (replay is not null) return new ReportReceipt(OrgUnitId, replay.Version, true);
+        ServiceMetrics.ValuesReported.Add(values);
+        return new ReportReceipt(OrgUnitId, version, false);
     }
 
-    /// <summary>Persists, then brings the township's totals up to date before answering.</summary>
-    private async Task<(long Version, JournalEvent? Replay)> PersistAndNotifyAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks what the event does (it must fold), appends it, applies it, and brings the township's totals up to date
+    /// before answering. A replayed request id applies nothing and sends nothing.
+    /// </summary>
+    private async Task<(long Version, JournalEvent? Replay)> WriteAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken)
     {
         var baseVersion = Version;
-        var delta = _delta = new ContributionDelta(); // filled by Apply while the event is applied
-        (long Version, JournalEvent? Replay) result;
-        try
-        {
-            result = await PersistAsync(e, requestId, fingerprint, cancellationToken);
-        }
-        finally
-        {
-            _delta = null;
-        }
-        if (result.Replay is null) await NotifyTownshipAsync(baseVersion, delta);
+        var effect = State.Prepare(e, baseVersion + 1, _catalog);
+        var result = await PersistAsync(e, requestId, fingerprint, _ => State.Commit(effect), cancellationToken);
+        if (result.Replay is null) await NotifyTownshipAsync(baseVersion, effect);
         return result;
     }
 
-    private ITownshipGrain? _township;
-
-    private async Task NotifyTownshipAsync(long baseVersion, ContributionDelta delta)
+    private async Task NotifyTownshipAsync(long baseVersion, LedgerEffect effect)
     {
-        if (State.Registration is not { } r) return;
-        var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId));
+        if (State.Info(OrgUnitId) is not { } info) return;
+        var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(info.TownshipId));
         try
         {
-            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, r.Level, baseVersion, Version,
-                    delta.Figures, delta.Cases.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : CaseTallyMessage.From(kv.Value)), clock.GetUtcNow())))
-            {
+            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow())))
                 await township.ApplyFull(Contribution()!);
-            }
             _townshipStale = false;
         }
         catch (Exception ex)
         {
             // The write is durable in this ledger's journal; the township catches up from it (retry below, or its
             // repair when it next loads). The caller's write succeeded, so this is not an error for the caller.
-            logger.LogWarning(ex, "Township {Township} not updated from {OrgUnit}; retrying", r.TownshipId, OrgUnitId);
+            logger.LogWarning(ex, "Township {Township} not updated from {OrgUnit}; retrying", info.TownshipId, OrgUnitId);
             _townshipStale = true;
             _retry ??= this.RegisterGrainTimer(RetryTownshipAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
         }
@@ -103,181 +138,128 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
 
     private async Task RetryTownshipAsync(CancellationToken cancellationToken)
     {
-        if (!_townshipStale || State.Registration is not { } r) { _retry?.Dispose(); _retry = null; return; }
-        await (_township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(r.TownshipId))).ApplyFull(Contribution()!);
+        if (!_townshipStale || State.Info(OrgUnitId) is not { } info) { _retry?.Dispose(); _retry = null; return; }
+        await (_township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(info.TownshipId))).ApplyFull(Contribution()!);
         _townshipStale = false;
     }
 
-    public Task<ValuesView> GetValues(string period, IReadOnlyList<string> indicators)
+    public async Task<LedgerValues> GetValues(string period, ImmutableArray<string> indicators)
     {
-        _ = Registration;
-        var p = Period.Parse(period).ToString();
-        var figures = new List<FigureView>();
-        if (indicators.Count > 0)
-        {
-            foreach (var code in indicators.Distinct().Order(StringComparer.Ordinal))
-            {
-                if (State.Figures.TryGetValue(FigureKey.Of(p, code), out var f)) figures.Add(ToView(code, f));
-            }
-        }
-        else
-        {
-            var prefix = p + "|";
-            foreach (var (key, f) in State.Figures.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                figures.Add(ToView(key[prefix.Length..], f));
-            }
-        }
-        return Task.FromResult(new ValuesView(OrgUnitId, p, figures, Version));
+        _ = Info();
+        var catalog = await catalogs.ForCodesAsync(indicators);
+        var v = new Violations();
+        var p = Period.Parse(v, "period", period);
+        TotalsQuery.CheckIndicators(v, catalog, indicators);
+        v.ThrowIfAny();
+        var at = p!.Value.ToString();
+        var codes = indicators.Length > 0
+            ? indicators.Distinct(StringComparer.Ordinal)
+            : State.Figures.Keys.Select(FigureKey.Split).Where(k => k.Period == at).Select(k => k.Indicator);
+        var values = codes.Order(StringComparer.Ordinal)
+            .Select(code => (code, figure: State.Figures.GetValueOrDefault(FigureKey.Of(at, code))))
+            .Where(x => x.figure is not null)
+            .Select(x => new ValueView(x.code, catalog.TryGet(x.code, out var d) ? d.Unit : string.Empty, x.figure!))
+            .ToList();
+        return new LedgerValues(OrgUnitId, p.Value, values, Version);
     }
 
-    private static FigureView ToView(string code, FigureRecord f) => new(code, f.Value, f.Actor, f.ActorName, f.At, f.Computed);
-
-    public async Task<IReadOnlyList<RevisionView>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ValueRevision>> GetValueHistory(string period, string indicator, CancellationToken cancellationToken = default)
     {
-        _ = Registration;
-        var p = Period.Parse(period).ToString();
-        var revisions = new List<RevisionView>();
-        decimal? previous = null;
-        await foreach (var (raw, e) in ReadHistoryAsync(cancellationToken))
-        {
-            if (e is not ValuesReported r || r.Period != p) continue;
-            foreach (var f in r.Figures.Where(f => f.Indicator == indicator))
-            {
-                revisions.Add(new RevisionView(f.Value, previous, r.Meta.Actor, r.Meta.ActorName, r.Meta.At, r.Meta.RequestId, r.Comment, raw.Version));
-                previous = f.Value;
-            }
-        }
-        return revisions;
+        _ = Info();
+        var catalog = await catalogs.ForCodesAsync([indicator]);
+        var v = new Violations();
+        var p = Period.Parse(v, "period", period);
+        TotalsQuery.CheckIndicators(v, catalog, [indicator]);
+        v.ThrowIfAny();
+        // The versions are read now (synchronously); the journal reads after that never touch the grain's state.
+        var versions = State.FigureEvents.TryGetValue(FigureKey.Of(p!.Value, indicator), out var list) ? [.. list] : Array.Empty<long>();
+        return ValueHistory.Project(p.Value, indicator, await ReadEventsAsync(versions, cancellationToken));
     }
 
     // ----- remediation cases -----
 
-    private DateOnly Today => CaseDates.Today(clock);
-
-    public async Task<CaseData> OpenCase(OpenCaseMessage message, CancellationToken cancellationToken = default)
+    public async Task<RemediationCase> OpenCase(OpenCaseCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
-        var registration = Registration;
-        var command = message.Command;
-        var draft = CaseRules.ValidateOpen(command, Today, message.Caller.ToActor(), clock.GetUtcNow());
-        if (await catalogs.GetCaseTypeAsync(command.CaseType) is null) throw DomainException.NotFound($"case type {command.CaseType} not found");
-        var fingerprint = CaseRules.Fingerprint(command);
-        if (await FindReplayAsync(command.RequestId!, fingerprint) is { } replay)
-            return CaseData.From(State.Cases[((CaseOpened)Deserialize(replay.Payload)).Case.CaseId]);
+        var info = Info();
+        var draft = CaseRules.ValidateOpen(command with { OrgUnitId = OrgUnitId }, Today, actor, clock.GetUtcNow(), await catalogs.GetCaseTypeAsync(command.CaseType) is not null);
+        var fingerprint = CaseRules.Fingerprint(command with { OrgUnitId = OrgUnitId });
+        if (await FindReplayAsync(command.RequestId!, fingerprint) is { } replay) return ((CaseOpened)Deserialize(replay.Payload)).Case;
         var caseId = await GrainFactory.GetGrain<ICaseRegistryGrain>(GrainKeys.CaseRegistry)
             .Assign(CaseRules.CaseIdPrefix(draft.CaseType, draft.Batch, draft.OpenedOn), OrgUnitId, $"{OrgUnitId}/{command.RequestId}");
-        var opened = draft with { CaseId = caseId, TownshipId = registration.TownshipId };
-        await PersistAndNotifyAsync(new CaseOpened(Meta.Of(message.Caller, command.RequestId!), opened, string.IsNullOrEmpty(command.Note) ? null : command.Note), command.RequestId!, fingerprint, cancellationToken);
+        var opened = draft with { CaseId = caseId, TownshipId = info.TownshipId };
+        var (_, again) = await WriteAsync(new CaseOpened(Meta(actor, command.RequestId!), opened, string.IsNullOrEmpty(command.Note) ? null : command.Note), command.RequestId!, fingerprint, cancellationToken);
+        if (again is not null) return ((CaseOpened)Deserialize(again.Payload)).Case;
         ServiceMetrics.CasesOpened.Add(1);
-        return CaseData.From(State.Cases[caseId]);
+        return opened;
     }
 
-    public async Task<CaseData> TransitionCase(TransitionCaseMessage m, CancellationToken cancellationToken = default)
+    public async Task<RemediationCase> TransitionCase(TransitionCaseCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
-        var v = new Violations();
-        CaseRules.CheckChangeRequest(v, m.CaseId, m.ExpectedVersion, m.Note, m.RequestId);
-        if (!Enum.IsDefined(m.To)) v.Add("to_status", "is required (CASE_STATUS_UNSPECIFIED is not a status)");
-        var on = CaseDates.Parse(v, "effective_on", m.EffectiveOn, required: false) ?? Today;
-        if (on > Today) v.Add("effective_on", "must not be in the future");
-        v.ThrowIfAny();
-        var fingerprint = Reporting.Fingerprint(m.CaseId, m.To.ToString(), m.ExpectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Note, m.EffectiveOn);
-        if (await FindReplayAsync(m.RequestId, fingerprint) is not null) return CaseData.From(State.Cases[m.CaseId]);
+        var m = CaseRules.Validate(command, Today);
+        if (await FirstAnswerAsync(m.CaseId, m.RequestId, m.Fingerprint, cancellationToken) is { } first) return first;
         var current = FindCase(m.CaseId);
-        if (current.Version != m.ExpectedVersion)
-            throw DomainException.Aborted($"case {m.CaseId} is at version {current.Version}, not {m.ExpectedVersion}: someone changed it; read it again");
-        current.MoveTo(m.To, on, m.Note, clock.GetUtcNow()); // validates before anything is written
-        await PersistAndNotifyAsync(new CaseTransitioned(Meta.Of(m.Caller, m.RequestId), m.CaseId, current.Status, m.To, on, string.IsNullOrEmpty(m.Note) ? null : m.Note), m.RequestId, fingerprint, cancellationToken);
+        current.CheckVersion(m.ExpectedVersion);
+        var e = new CaseTransitioned(Meta(actor, m.RequestId), m.CaseId, current.Status, m.To, m.EffectiveOn, m.Note);
+        await WriteCaseAsync(e, m.CaseId, m.RequestId, m.Fingerprint, cancellationToken);
         if (m.To == CaseStatus.Closed) ServiceMetrics.CasesClosed.Add(1);
-        return CaseData.From(State.Cases[m.CaseId]);
+        return State.Cases[m.CaseId];
     }
 
-    public async Task<CaseData> UpdateCase(UpdateCaseMessage m, CancellationToken cancellationToken = default)
+    public async Task<RemediationCase> UpdateCase(UpdateCaseCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
-        var v = new Violations();
-        CaseRules.CheckChangeRequest(v, m.CaseId, m.ExpectedVersion, m.Note, m.RequestId);
-        var deadline = CaseDates.Parse(v, "deadline", m.Deadline, required: false);
-        if (m.Assignee is not null) Text.CheckText(v, "assignee", m.Assignee, 64);
-        if (m.Deadline is null && m.Assignee is null && m.Repeat is null && m.Returned is null) v.Add("deadline", "nothing to change: set deadline, assignee, repeat or returned");
-        v.ThrowIfAny();
-        var fingerprint = Reporting.Fingerprint(m.CaseId, m.ExpectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Deadline, m.Assignee, m.Repeat?.ToString(), m.Returned?.ToString(), m.Note);
-        if (await FindReplayAsync(m.RequestId, fingerprint) is not null) return CaseData.From(State.Cases[m.CaseId]);
+        var m = CaseRules.Validate(command);
+        if (await FirstAnswerAsync(m.CaseId, m.RequestId, m.Fingerprint, cancellationToken) is { } first) return first;
         var current = FindCase(m.CaseId);
-        if (current.Version != m.ExpectedVersion)
-            throw DomainException.Aborted($"case {m.CaseId} is at version {current.Version}, not {m.ExpectedVersion}: someone changed it; read it again");
-        if (deadline is { } d && d < current.OpenedOn) throw DomainException.Invalid("deadline", "must not be before opened_on");
-        var changes = new List<string>();
-        if (deadline is { } nd && nd != current.Deadline) changes.Add($"deadline {CaseDates.Format(current.Deadline)} → {CaseDates.Format(nd)}");
-        if (m.Assignee is not null && m.Assignee != (current.Assignee ?? string.Empty)) changes.Add($"assignee {current.Assignee ?? "-"} → {(m.Assignee.Length == 0 ? "-" : m.Assignee)}");
-        if (m.Repeat is { } rep && rep != current.Repeat) changes.Add($"repeat {current.Repeat} → {rep}");
-        if (m.Returned is { } ret && ret != current.Returned) changes.Add($"returned {current.Returned} → {ret}");
-        if (changes.Count == 0) return CaseData.From(current);
-        var e = new CaseUpdated(Meta.Of(m.Caller, m.RequestId), m.CaseId, new CaseChanges(deadline, m.Assignee, m.Repeat, m.Returned), changes, string.IsNullOrEmpty(m.Note) ? null : m.Note);
-        await PersistAndNotifyAsync(e, m.RequestId, fingerprint, cancellationToken);
-        return CaseData.From(State.Cases[m.CaseId]);
+        current.CheckVersion(m.ExpectedVersion);
+        var e = new CaseUpdated(Meta(actor, m.RequestId), m.CaseId, m.Changes, CaseRules.Describe(current, m.Changes), m.Note);
+        await WriteCaseAsync(e, m.CaseId, m.RequestId, m.Fingerprint, cancellationToken);
+        return State.Cases[m.CaseId];
+    }
+
+    private async Task WriteCaseAsync(LedgerEvent e, string caseId, string requestId, string fingerprint, CancellationToken cancellationToken)
+    {
+        var (_, replay) = await WriteAsync(e, requestId, fingerprint, cancellationToken);
+        if (replay is not null) throw DomainException.Aborted($"case {caseId} changed while the request was applied; read it again"); // not expected: replays are found first
+    }
+
+    /// <summary>The answer a request id got the first time — the case as it stood right after that event — or null.</summary>
+    private async Task<RemediationCase?> FirstAnswerAsync(string caseId, string requestId, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (await FindReplayAsync(requestId, fingerprint) is not { } replay) return null;
+        var versions = State.CaseEvents.TryGetValue(caseId, out var list) ? list.Where(v => v <= replay.Version).ToList() : [];
+        return CaseHistory.StateAfter(caseId, (await ReadEventsAsync(versions, cancellationToken)).Select(x => x.Event));
     }
 
     private RemediationCase FindCase(string caseId)
     {
-        _ = Registration;
+        _ = Info();
         return State.Cases.TryGetValue(caseId, out var c) ? c : throw DomainException.NotFound($"case {caseId} not found");
     }
 
-    public Task<CaseData> GetCase(string caseId) => Task.FromResult(CaseData.From(FindCase(caseId)));
+    public Task<RemediationCase> GetCase(string caseId) => Task.FromResult(FindCase(caseId));
 
-    public Task<IReadOnlyList<CaseData>> GetCases(IReadOnlyList<string> caseIds) =>
-        Task.FromResult<IReadOnlyList<CaseData>>([.. caseIds.Where(State.Cases.ContainsKey).Select(id => CaseData.From(State.Cases[id]))]);
+    public Task<IReadOnlyList<RemediationCase>> GetCases(ImmutableArray<string> caseIds) =>
+        Task.FromResult<IReadOnlyList<RemediationCase>>([.. caseIds.Where(State.Cases.ContainsKey).Select(id => State.Cases[id])]);
 
-    public Task<IReadOnlyList<CaseData>> ListCases(CaseFilter f)
+    public Task<CasePage> ListCases(CaseQuery query)
     {
-        _ = Registration;
-        var cases = State.Cases.Values
-            .Where(c => (string.IsNullOrEmpty(f.CaseType) || c.CaseType == f.CaseType)
-                && (f.Status is null || c.Status == f.Status)
-                && (string.IsNullOrEmpty(f.Batch) || c.Batch == f.Batch)
-                && (f.OverdueAsOf is not { } asOf || c.IsOverdue(asOf))
-                && (f.AfterDeadline is not { } ad || c.Deadline > ad || (c.Deadline == ad && string.CompareOrdinal(c.CaseId, f.AfterCaseId) > 0)))
-            .OrderBy(c => c.Deadline).ThenBy(c => c.CaseId, StringComparer.Ordinal)
-            .Take(f.Limit)
-            .Select(CaseData.From)
-            .ToList();
-        return Task.FromResult<IReadOnlyList<CaseData>>(cases);
+        _ = Info();
+        return Task.FromResult(query.Page(State.Cases.Values));
     }
 
-    public async Task<IReadOnlyList<CaseHistoryView>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CaseHistoryEntry>> GetCaseHistory(string caseId, CancellationToken cancellationToken = default)
     {
-        var current = FindCase(caseId);
-        var entries = new List<CaseHistoryView>();
-        long caseVersion = 0;
-        await foreach (var (_, e) in ReadHistoryAsync(cancellationToken))
-        {
-            switch (e)
-            {
-                case CaseOpened o when o.Case.CaseId == caseId:
-                    entries.Add(new CaseHistoryView("opened", CaseStatus.Reported, null, o.Meta.Actor, o.Meta.ActorName, o.Meta.At, o.Note, o.Meta.RequestId, [], o.Case.OpenedOn, ++caseVersion));
-                    break;
-                case CaseTransitioned t when t.CaseId == caseId:
-                    entries.Add(new CaseHistoryView("transitioned", t.To, t.From, t.Meta.Actor, t.Meta.ActorName, t.Meta.At, t.Note, t.Meta.RequestId, [], t.EffectiveOn, ++caseVersion));
-                    break;
-                case CaseUpdated u when u.CaseId == caseId:
-                    var status = entries.Count > 0 ? entries[^1].Status : current.Status;
-                    entries.Add(new CaseHistoryView("updated", status, null, u.Meta.Actor, u.Meta.ActorName, u.Meta.At, u.Note, u.Meta.RequestId, u.Description, DateOnly.FromDateTime(u.Meta.At.ToOffset(CaseDates.Offset).DateTime), ++caseVersion));
-                    break;
-            }
-        }
-        return entries;
+        _ = FindCase(caseId);
+        var versions = State.CaseEvents.TryGetValue(caseId, out var list) ? [.. list] : Array.Empty<long>();
+        return CaseHistory.Project(caseId, (await ReadEventsAsync(versions, cancellationToken)).Select(x => x.Event));
     }
 
-    public async Task<FullContribution?> GetContribution()
-    {
-        await WaitUntilPersistedAsync();
-        return Contribution();
-    }
+    public Task<FullContribution?> GetContribution() => Task.FromResult(Contribution());
 
     private FullContribution? Contribution()
     {
-        if (State.Registration is not { } r) return null;
+        if (State.Info(OrgUnitId) is not { } info) return null;
         var (figures, cases) = State.Contribution();
-        return new FullContribution(OrgUnitId, r.Level, Version, figures,
-            cases.ToDictionary(kv => kv.Key, kv => CaseTallyMessage.From(kv.Value), StringComparer.Ordinal), clock.GetUtcNow());
+        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow());
     }
 }

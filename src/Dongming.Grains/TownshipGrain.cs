@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using Dongming.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,11 +23,17 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
     /// <summary>How often changed totals are checkpointed; after a crash the repair on load covers the gap.</summary>
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long loading waits for the ledgers to answer before catching up in the background.</summary>
+    private static readonly TimeSpan RepairOnLoadWait = TimeSpan.FromSeconds(5);
+
     private TownshipAggregate _aggregate = null!;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _checkpointedVersion;
-    private readonly Dictionary<(string Period, string Indicators, bool Breakdown), TotalsView> _cache = [];
-    private long _cacheVersion = -1;
+    private readonly Dictionary<(string Period, string Indicators, bool Breakdown), TotalsAnswer> _answers = [];
+    private long _answersVersion = -1;
+    private bool _registered;
+    private int _deadSilosSeen;
+    private bool _repairPending;
 
     private string TownshipId => this.GetPrimaryKeyString()["township/".Length..];
 
@@ -35,13 +42,10 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _aggregate = new TownshipAggregate(TownshipId);
-        var checkpoint = await store.ReadCheckpointAsync(CheckpointStream, cancellationToken);
-        if (checkpoint is not null)
-        {
-            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
-            foreach (var (id, part) in saved.Units) _aggregate.Replace(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf);
-        }
-        _checkpointedVersion = _aggregate.Version;
+        // An unknown township keeps nothing, loads nothing and runs no timer; its calls answer NotFound and it leaves.
+        _registered = await GrainFactory.GetGrain<IRosterGrain>(GrainKeys.Roster).GetTownship(TownshipId) is not null;
+        if (!_registered) return;
+        await LoadCheckpointAsync(cancellationToken);
         // Bounded: while a silo shuts down, a ledger there may be deactivating while it waits for this township
         // (its Apply is held until this activation completes); waiting for it here would deadlock until timeouts.
         var repair = RepairAsync(onlyChanged: true, CancellationToken.None);
@@ -61,15 +65,36 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the last checkpoint. One that cannot be read or replayed (written by a faulty version, or damaged) must
+    /// never keep the township from loading: it is dropped, and the totals are rebuilt from the ledgers' journals.
+    /// </summary>
+    private async Task LoadCheckpointAsync(CancellationToken cancellationToken)
     {
-        await CheckpointAsync(cancellationToken);
-        await base.OnDeactivateAsync(reason, cancellationToken);
+        var checkpoint = await store.ReadCheckpointAsync(CheckpointStream, cancellationToken);
+        if (checkpoint is null) return;
+        try
+        {
+            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
+            var restored = new TownshipAggregate(TownshipId);
+            foreach (var (id, part) in saved.Units)
+                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf));
+            _aggregate = restored;
+            _checkpointedVersion = _aggregate.Version;
+        }
+        catch (Exception e) when (e is JsonException or OverflowException or ArgumentException or InvalidOperationException or NotSupportedException or FormatException or DomainException)
+        {
+            logger.LogError(e, "Township {Township}: checkpoint {Stream} cannot be replayed; rebuilding the totals from the ledgers' journals", TownshipId, CheckpointStream);
+            _aggregate = new TownshipAggregate(TownshipId);
+            _checkpointedVersion = -1; // checkpoint the rebuilt totals at the next tick
+        }
     }
 
-    private static readonly TimeSpan RepairOnLoadWait = TimeSpan.FromSeconds(5);
-    private int _deadSilosSeen;
-    private bool _repairPending;
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_registered) await CheckpointAsync(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     private int DeadSilos() => ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead) ?? 0;
 
@@ -127,8 +152,7 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
 
     private bool ApplyFullCore(FullContribution c)
     {
-        var changed = _aggregate.Replace(c.OrgUnitId, c.Level, c.Version, c.Figures,
-            c.Cases.ToDictionary(kv => kv.Key, kv => kv.Value.ToDomain(), StringComparer.Ordinal), c.At);
+        var changed = _aggregate.Replace(c);
         if (changed) Changed();
         return changed;
     }
@@ -140,12 +164,17 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         previous.TrySetResult();
     }
 
+    /// <summary>Unknown townships are NotFound, and their activation does not stay.</summary>
+    private void EnsureRegistered()
+    {
+        if (_registered) return;
+        DeactivateOnIdle();
+        throw DomainException.NotFound($"township {TownshipId} not found");
+    }
+
     public Task<bool> Apply(ContributionChange change)
     {
-        var delta = new ContributionDelta();
-        foreach (var (k, v) in change.Figures) delta.Figures[k] = v;
-        foreach (var (k, v) in change.Cases) delta.Cases[k] = v?.ToDomain();
-        var outcome = _aggregate.Apply(change.OrgUnitId, change.Level, change.BaseVersion, change.NewVersion, delta, change.At);
+        var outcome = _aggregate.Apply(change);
         if (outcome == ChangeOutcome.Applied)
         {
             Changed();
@@ -160,51 +189,37 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         return Task.CompletedTask;
     }
 
-    private bool _registered;
-
-    /// <summary>Unknown townships are NotFound; the roster is asked again until the township exists.</summary>
-    private async Task EnsureRegisteredAsync()
+    public async Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown)
     {
-        if (_registered) return;
-        _registered = await GrainFactory.GetGrain<IRosterGrain>(GrainKeys.Roster).GetTownship(TownshipId) is not null;
-        if (!_registered) throw DomainException.NotFound($"township {TownshipId} not found");
-    }
-
-    public async Task<TotalsView> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown)
-    {
-        await EnsureRegisteredAsync();
+        EnsureRegistered();
         var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown);
-        if (_cacheVersion != _aggregate.Version) { _cache.Clear(); _cacheVersion = _aggregate.Version; }
-        if (_cache.TryGetValue(key, out var cached)) return cached; // same immutable object: no rebuild, no copy
-        var catalog = await catalogs.GetAsync();
-        var totals = _aggregate.Totals(period, catalog, indicators).Select(t => new TotalView(t.Indicator, t.Value, t.VillagesReporting,
-            includeBreakdown ? [.. _aggregate.Breakdown(period, t.Indicator).Select(b => new ContributionView(b.OrgUnitId, b.Value))] : null)).ToList();
-        var view = new TotalsView(TownshipId, period, totals, _aggregate.AsOf, _aggregate.Version);
-        if (_cache.Count < 256 && _cacheVersion == _aggregate.Version) _cache[key] = view;
-        return view;
+        if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
+        if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
+        var catalog = await catalogs.ForCodesAsync(indicators);
+        var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown), catalog);
+        if (_answers.Count < 256 && _answersVersion == _aggregate.Version) _answers[key] = answer;
+        return answer;
     }
 
-    public Task<CaseSummaryView> GetCaseSummary(string? caseType, string? batch, DateOnly asOf, bool includeBreakdown)
+    public Task<CaseSummary> GetCaseSummary(CaseSummaryQuery query)
     {
-        var s = _aggregate.Summary(caseType, batch, asOf, includeBreakdown);
-        return Task.FromResult(new CaseSummaryView(
-            [.. s.Rows.Select(r => new CaseSummaryRowMessage(r.CaseType, r.Batch, r.Status, r.Count, r.Overdue, r.ClosedOnTime))],
-            s.Total, s.Open, s.Overdue, s.Closed, s.Transferred, s.ClosedOnTime, s.ClosureRate, s.OnTimeRate,
-            [.. s.Breakdown.Select(u => new CaseSummaryUnitMessage(u.OrgUnitId, u.Total, u.Open, u.Overdue, u.Closed, u.ClosedOnTime))], asOf));
+        EnsureRegistered();
+        return Task.FromResult(_aggregate.Summary(query));
     }
 
-    public Task<IReadOnlyList<CaseLocation>> FindCases(CaseFilter f)
+    public async Task<CasePage> ListCases(CaseQuery query)
     {
-        var found = _aggregate.Cases(f.CaseType, f.Status, f.Batch, f.OverdueAsOf)
-            .Where(c => f.AfterDeadline is not { } ad || c.Tally.Deadline > ad || (c.Tally.Deadline == ad && string.CompareOrdinal(c.CaseId, f.AfterCaseId) > 0))
-            .Take(f.Limit)
-            .Select(c => new CaseLocation(c.CaseId, c.OrgUnitId))
-            .ToList();
-        return Task.FromResult<IReadOnlyList<CaseLocation>>(found);
+        EnsureRegistered();
+        var found = _aggregate.FindCases(query).ToList();
+        var fetched = await Task.WhenAll(found.GroupBy(l => l.OrgUnitId)
+            .Select(g => GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(g.Key)).GetCases([.. g.Select(l => l.CaseId)])));
+        var byId = fetched.SelectMany(x => x).ToDictionary(c => c.CaseId, StringComparer.Ordinal);
+        return CasePage.Of([.. found.Where(l => byId.ContainsKey(l.CaseId)).Select(l => byId[l.CaseId])], query.PageSize);
     }
 
     public async Task<long> WaitForChange(long knownVersion, TimeSpan timeout)
     {
+        EnsureRegistered();
         if (_aggregate.Version != knownVersion) return _aggregate.Version;
         await _changed.Task.WaitAsync(timeout, clock).ContinueWith(_ => { }, TaskScheduler.Current);
         return _aggregate.Version;
@@ -212,8 +227,15 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
 
     public async Task<RepairResult> Repair(CancellationToken cancellationToken = default)
     {
+        EnsureRegistered();
         var corrected = await RepairAsync(onlyChanged: false, cancellationToken);
+        var recounted = _aggregate.Recount();
+        if (recounted.Count > 0)
+        {
+            logger.LogWarning("Township {Township}: {Count} kept totals differed from the sum of their parts and were recounted", TownshipId, recounted.Count);
+            Changed();
+        }
         await CheckpointAsync(CancellationToken.None);
-        return new RepairResult(corrected, _aggregate.Version);
+        return new RepairResult(corrected, _aggregate.Version, recounted);
     }
 }

@@ -150,6 +150,14 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         return _queue.EnqueueAsync(JournalWrite.ForCheckpoint(checkpoint), cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(snapshot);
+        EnsureUsable();
+        return _queue.EnqueueAsync(JournalWrite.ForSnapshot(snapshot), cancellationToken);
+    }
+
     private async Task CommitBatchAsync(IReadOnlyList<JournalWrite> batch)
     {
         try
@@ -170,9 +178,20 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
         // Rows are locked in one global order (appends by stream, then checkpoints by stream; the sort is stable so
         // one stream's appends keep their order), so silos committing overlapping batches cannot deadlock.
-        var ordered = batch.OrderBy(w => w.Checkpoint is not null).ThenBy(w => w.Append?.Stream ?? w.Checkpoint!.Stream, StringComparer.Ordinal);
+        var ordered = batch.OrderBy(w => w.Append is null).ThenBy(w => w.Append?.Stream ?? (w.Checkpoint ?? w.Snapshot)!.Stream, StringComparer.Ordinal);
         foreach (var write in ordered)
         {
+            if (write.Snapshot is { } snapshot)
+            {
+                await using var upsert = new NpgsqlCommand(
+                    "INSERT INTO dongming_snapshots (stream, version, payload) VALUES ($1, $2, $3) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload WHERE excluded.version > dongming_snapshots.version;",
+                    connection);
+                AddSnapshotParameters(upsert.Parameters, snapshot.Stream, snapshot.Version, snapshot.Payload);
+                await upsert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                write.Outcome = AppendOutcome.Appended;
+                continue;
+            }
+
             if (write.Checkpoint is { } checkpoint)
             {
                 await using var upsert = new NpgsqlCommand(
@@ -324,6 +343,31 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         {
             yield return ReadEvent(stream, reader);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(versions);
+        EnsureUsable();
+        var events = new List<JournalEvent>(versions.Count);
+        if (versions.Count == 0)
+        {
+            return events;
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            "SELECT version, type, payload, request_id, request_hash, recorded_at FROM dongming_events WHERE stream = $1 AND version = ANY($2) ORDER BY version;");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. versions] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ReadEvent(stream, reader));
+        }
+
+        return events;
     }
 
     /// <inheritdoc />

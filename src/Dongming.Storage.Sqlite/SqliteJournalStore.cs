@@ -161,6 +161,14 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         return _queue.EnqueueAsync(JournalWrite.ForCheckpoint(checkpoint), cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(snapshot);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _queue.EnqueueAsync(JournalWrite.ForSnapshot(snapshot), cancellationToken);
+    }
+
     private Task CommitBatchAsync(IReadOnlyList<JournalWrite> batch)
     {
         try
@@ -193,6 +201,13 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
                 continue;
             }
 
+            if (write.Snapshot is { } snapshot)
+            {
+                commands.UpsertNewerSnapshot(snapshot);
+                write.Outcome = AppendOutcome.Appended;
+                continue;
+            }
+
             // Checks (request ids, head version) run before any write of the request, so a refused request writes
             // nothing and needs no savepoint; a write failing after its checks passed is unexpected and fails the
             // whole batch (its callers see the error and retry). Savepoints cost two statements per request, which
@@ -207,7 +222,7 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     /// <summary>The writer's statements, prepared once per batch.</summary>
     private sealed class WriterCommands : IDisposable
     {
-        private readonly SqliteCommand _findRequest, _createHead, _moveHead, _insertEvent, _upsertSnapshot, _upsertCheckpoint;
+        private readonly SqliteCommand _findRequest, _createHead, _moveHead, _insertEvent, _upsertSnapshot, _upsertNewerSnapshot, _upsertCheckpoint;
 
         public WriterCommands(SqliteConnection connection, SqliteTransaction tx)
         {
@@ -219,6 +234,9 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
                 "$stream", "$version", "$type", "$payload", "$request_id", "$request_hash", "$recorded_at");
             _upsertSnapshot = Create(connection, tx,
                 "INSERT INTO snapshots (stream, version, payload) VALUES ($stream, $version, $payload) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
+                "$stream", "$version", "$payload");
+            _upsertNewerSnapshot = Create(connection, tx,
+                "INSERT INTO snapshots (stream, version, payload) VALUES ($stream, $version, $payload) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload WHERE excluded.version > snapshots.version;",
                 "$stream", "$version", "$payload");
             _upsertCheckpoint = Create(connection, tx,
                 "INSERT INTO checkpoints (stream, version, payload) VALUES ($stream, $version, $payload) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
@@ -263,6 +281,8 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
 
         public void UpsertCheckpoint(Snapshot checkpoint) => Run(_upsertCheckpoint, checkpoint.Stream, checkpoint.Version, checkpoint.Payload);
 
+        public void UpsertNewerSnapshot(Snapshot snapshot) => Run(_upsertNewerSnapshot, snapshot.Stream, snapshot.Version, snapshot.Payload);
+
         private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] parameters)
         {
             var command = connection.CreateCommand();
@@ -303,6 +323,7 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             _moveHead.Dispose();
             _insertEvent.Dispose();
             _upsertSnapshot.Dispose();
+            _upsertNewerSnapshot.Dispose();
             _upsertCheckpoint.Dispose();
         }
     }
@@ -342,6 +363,32 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         {
             yield return ReadEvent(stream, reader);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(versions);
+        var events = new List<JournalEvent>(versions.Count);
+        if (versions.Count == 0)
+        {
+            return events;
+        }
+
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // The versions travel as one JSON array parameter: point lookups on the primary key, whatever their number.
+        command.CommandText = "SELECT version, type, payload, request_id, request_hash, recorded_at FROM events WHERE stream = $stream AND version IN (SELECT value FROM json_each($versions)) ORDER BY version;";
+        command.Parameters.AddWithValue("$stream", stream);
+        command.Parameters.AddWithValue("$versions", JsonSerializer.Serialize(versions));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ReadEvent(stream, reader));
+        }
+
+        return events;
     }
 
     /// <inheritdoc />

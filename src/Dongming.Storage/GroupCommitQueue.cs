@@ -9,17 +9,21 @@ public sealed class JournalWrite
     private const int Queued = 0, Taken = 1, Cancelled = 2;
     private int _state;
 
-    private JournalWrite(AppendRequest? append, Snapshot? checkpoint)
+    private JournalWrite(AppendRequest? append, Snapshot? checkpoint, Snapshot? snapshot = null)
     {
         Append = append;
         Checkpoint = checkpoint;
+        Snapshot = snapshot;
     }
 
-    /// <summary>The append, or null for a checkpoint.</summary>
+    /// <summary>The append, or null for a checkpoint or snapshot.</summary>
     public AppendRequest? Append { get; }
 
-    /// <summary>The checkpoint to store, or null for an append.</summary>
+    /// <summary>The checkpoint to store, or null.</summary>
     public Snapshot? Checkpoint { get; }
+
+    /// <summary>The stream snapshot to store (kept only when newer than the one stored), or null.</summary>
+    public Snapshot? Snapshot { get; }
 
     /// <summary>Set by the backend while committing; only meaningful once the batch has committed.</summary>
     public AppendOutcome Outcome { get; set; }
@@ -34,6 +38,9 @@ public sealed class JournalWrite
     /// <summary>Creates a checkpoint write.</summary>
     public static JournalWrite ForCheckpoint(Snapshot checkpoint) => new(null, checkpoint);
 
+    /// <summary>Creates a snapshot write.</summary>
+    public static JournalWrite ForSnapshot(Snapshot snapshot) => new(null, null, snapshot);
+
     /// <summary>The writer claims the write; false when the caller cancelled it first.</summary>
     internal bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
 
@@ -42,9 +49,9 @@ public sealed class JournalWrite
 
     internal long PayloadBytes()
     {
-        if (Checkpoint is not null)
+        if ((Checkpoint ?? Snapshot) is { } stored)
         {
-            return Checkpoint.Payload.LongLength;
+            return stored.Payload.LongLength;
         }
 
         long bytes = Append!.Snapshot?.LongLength ?? 0;

@@ -2,7 +2,7 @@ namespace Dongming.Storage;
 
 /// <summary>
 /// The append-only journal every event-sourced grain writes to. A stream is one grain's history
-/// (e.g. <c>village/datai</c>); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
+/// (e.g. <c>ledger/datai</c>); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
 /// machine) and PostgreSQL (cluster). Both guarantee: a completed <see cref="AppendAsync"/> is durable
 /// (fsync / synchronous commit), appends are all-or-nothing, and concurrent appends from many streams
 /// share one transaction (group commit).
@@ -31,6 +31,16 @@ public interface IJournalStore
     /// <summary>Events with version &gt; <paramref name="afterVersion"/>, in version order.</summary>
     IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>The events of a stream with the given versions, in version order (point lookups; versions not held are skipped).</summary>
+    Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a snapshot of a stream's state at <see cref="Snapshot.Version"/>, taken after those events were durable;
+    /// an older snapshot never replaces a newer one. A grain writes it beside its appends, not with them, so its
+    /// state in memory is never ahead of the journal.
+    /// </summary>
+    Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default);
+
     /// <summary>The event that carried <paramref name="requestId"/> in this stream, or null (indexed lookup).</summary>
     Task<JournalEvent?> FindByRequestIdAsync(string stream, string requestId, CancellationToken cancellationToken = default);
 
@@ -48,7 +58,7 @@ public interface IJournalStore
 }
 
 /// <summary>One append: events for one stream, optionally with a snapshot of the state after them.</summary>
-/// <param name="Stream">Stream name, e.g. <c>village/datai</c>.</param>
+/// <param name="Stream">Stream name, e.g. <c>ledger/datai</c>.</param>
 /// <param name="ExpectedVersion">The stream's version before this append (0 for a new stream).</param>
 /// <param name="Events">At least one event; they get versions ExpectedVersion+1, +2, …</param>
 /// <param name="Snapshot">Optional snapshot at version ExpectedVersion+Events.Count, written in the same transaction.</param>

@@ -12,7 +12,8 @@ public sealed class DemoDataset
     public required TownshipInfo Township { get; init; }
     public required IReadOnlyList<VillageInfo> Villages { get; init; }
     public required IReadOnlyList<IndicatorDefinition> Indicators { get; init; }
-    public required IReadOnlyList<(string Code, decimal Value, string CarriedBy)> Township2023 { get; init; }
+    /// <summary>Each 2023 township figure; <c>AtLeast</c> where the report gives only a lower bound (突破/余/以上).</summary>
+    public required IReadOnlyList<(string Code, decimal Value, bool AtLeast, string CarriedBy)> Township2023 { get; init; }
     public required IReadOnlyList<CaseTypeDefinition> CaseTypes { get; init; }
 
     public static DemoDataset Load()
@@ -26,7 +27,8 @@ public sealed class DemoDataset
         var indicators = Rows("indicators.tsv").Select(r => new IndicatorDefinition(r["code"], r["name_zh"], r["name_en"], r["unit"], r["category"],
             Enum.Parse<IndicatorKind>(r["kind"], ignoreCase: true), Enum.Parse<EnteredAt>(r["entered_at"], ignoreCase: true),
             string.IsNullOrEmpty(r["part_of"]) ? null : r["part_of"])).ToList();
-        var figures = Rows("township-2023.tsv").Select(r => (r["code"], decimal.Parse(r["value"], CultureInfo.InvariantCulture), r["carried_by"])).ToList();
+        var figures = Rows("township-2023.tsv").Select(r => (r["code"], decimal.Parse(r["value"], CultureInfo.InvariantCulture),
+            r["exactness"].StartsWith("at_least", StringComparison.Ordinal), r["carried_by"])).ToList();
         var caseTypes = Rows("cases-2023.tsv").Select(r => new CaseTypeDefinition(r["case_type"], r["name_zh"], r["name_en"])).DistinctBy(t => t.Code).ToList();
         return new DemoDataset
         {

@@ -1,5 +1,5 @@
 using Dongming.Domain;
-using Dongming.Grains;
+using Dongming.Grains.Abstractions;
 using Dongming.Server.Hosting;
 using Dongming.Storage;
 using Microsoft.Extensions.Options;
@@ -15,7 +15,7 @@ namespace Dongming.Server.Demo;
 public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptions<DemoOptions> options, ILogger<DemoLoader> logger) : IHostedService
 {
     private const string MarkerStream = "demo/dongming-2023";
-    private static readonly Caller Loader = Caller.From(Actor.System);
+    private static readonly Actor Loader = Actor.System;
 
     /// <summary>Figures the report ties to named villages (carried_by), and how many villages carry them.</summary>
     private static readonly Dictionary<string, (string[] Named, int Count, bool OneEach)> Carried = new(StringComparer.Ordinal)
@@ -59,9 +59,9 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
         var reports = SplitFigures(data);
         await Task.WhenAll(reports.Select(async r =>
         {
-            var lines = r.Value.Select(f => new ReportLineMessage(f.Indicator, ExactDecimal.Format(f.Value))).ToList();
-            await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.Key)).ReportValues(new ReportCommand("2023", lines, "demo-2023-values-" + r.Key,
-                "2023 work report (政府工作报告). Figures of villages the report names are theirs; any other split across villages is illustrative (示例分配).", Loader));
+            var lines = r.Value.Select(f => new ReportLine(f.Indicator, ExactDecimal.Format(f.Value), f.AtLeast)).ToList();
+            await grains.GetGrain<ILedgerGrain>(GrainKeys.Ledger(r.Key)).ReportValues(new ReportCommand(r.Key, "2023", lines, "demo-2023-values-" + r.Key,
+                "2023 work report (政府工作报告). Figures of villages the report names are theirs; any other split across villages is illustrative (示例分配)."), Loader);
         }));
 
         var cases = DemoCases.Build(data);
@@ -71,14 +71,14 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
             foreach (var c in group)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var opened = await ledger.OpenCase(new OpenCaseMessage(c.Command, Loader));
+                var opened = await ledger.OpenCase(c.Command, Loader);
                 // Transition k always expects case version k (opened = 1), whatever the answers say: another silo
                 // loading at the same time may be ahead, and then this request is a replay with the same body.
                 var step = 0;
                 foreach (var (to, on, note) in c.Transitions)
                 {
                     step++;
-                    await ledger.TransitionCase(new TransitionCaseMessage(opened.CaseId, to, step, note, $"{c.Command.RequestId}-t{step}", CaseDates.Format(on), Loader));
+                    await ledger.TransitionCase(new TransitionCaseCommand(opened.CaseId, to, step, note, $"{c.Command.RequestId}-t{step}", CaseDates.Format(on)), Loader);
                 }
             }
         }));
@@ -90,14 +90,15 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
         var catalog = new IndicatorCatalog(data.Indicators);
         var villages = data.Villages.Select(v => v.VillageId).ToList();
         var reports = new Dictionary<string, List<ReportedFigure>>(StringComparer.Ordinal);
-        void Add(string unit, string code, decimal value)
+        foreach (var (code, total, atLeast, carriedBy) in data.Township2023)
         {
-            if (!reports.TryGetValue(unit, out var list)) reports[unit] = list = [];
-            list.Add(new ReportedFigure(code, value));
-        }
+            // A figure the report gives only as a lower bound is one in every part of its split too.
+            void Add(string unit, string code, decimal value)
+            {
+                if (!reports.TryGetValue(unit, out var list)) reports[unit] = list = [];
+                list.Add(new ReportedFigure(code, value, atLeast));
+            }
 
-        foreach (var (code, total, carriedBy) in data.Township2023)
-        {
             if (!catalog.TryGet(code, out var indicator) || catalog.IsComputed(code)) continue; // parents follow from their parts
             if (indicator.EnteredAt == EnteredAt.Township || carriedBy == "township") { Add(data.Township.TownshipId, code, total); continue; }
             if (Carried.TryGetValue(code, out var carried))

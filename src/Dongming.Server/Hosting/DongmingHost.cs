@@ -8,7 +8,6 @@ using Dongming.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Serialization;
 using StackExchange.Redis;
 
 namespace Dongming.Server.Hosting;
@@ -39,9 +38,6 @@ public static class DongmingHost
         });
 
         AddJournal(builder.Services, options, configuration);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<CatalogCache>();
-        builder.Services.AddSingleton<GrainRefs>();
 
         builder.UseOrleans(silo =>
         {
@@ -65,7 +61,7 @@ public static class DongmingHost
             {
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
             }
-            silo.Services.AddSerializer(s => s.AddDongmingTypes());
+            silo.AddDongmingGrains();
             silo.AddActivityPropagation();
             silo.AddDongmingDashboard(configuration);
         });

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Dongming.Contracts.V1;
 using Dongming.Domain;
+using Dongming.Grains;
 using Google.Protobuf;
 
 namespace Dongming.Server.Security;
@@ -33,8 +34,11 @@ public abstract record Target
     /// <summary>A township as a whole (its totals, summary, roster).</summary>
     public sealed record Township(string Id) : Target;
 
-    /// <summary>Every case of a township (a list across its villages): not for reporters, who see their villages' cases.</summary>
-    public sealed record TownshipCases(string Id) : Target;
+    /// <summary>
+    /// Every village's data of a township at once — its case list across villages, the per-village breakdown of its
+    /// totals or case summary: not for reporters, who see their own villages' data and the township's totals.
+    /// </summary>
+    public sealed record TownshipDetail(string Id) : Target;
 
     /// <summary>A case, located through the case registry.</summary>
     public sealed record Case(string Id) : Target;
@@ -66,17 +70,21 @@ public sealed record CallerScope(string Subject, string Name, IReadOnlySet<strin
 /// is revealed (AIP-193): an unknown village, case or township outside the caller's scope is PERMISSION_DENIED
 /// exactly like an existing one.
 /// </summary>
-public sealed class AccessPolicy(Services.GrainRefs refs)
+public sealed class AccessPolicy(GrainRefs refs)
 {
     private static Rule R<T>(Operation op, Func<T, Target> target) where T : IMessage => new(op, m => target((T)m));
 
     private static readonly Target Nothing = new Target.None();
+
+    /// <summary>A township as a whole, or every village of it when the request asks for the per-village breakdown.</summary>
+    private static Target Township(string id, bool breakdown) => breakdown ? new Target.TownshipDetail(id) : new Target.Township(id);
 
     public static readonly IReadOnlyDictionary<string, Rule> Table = new Dictionary<string, Rule>(StringComparer.Ordinal)
     {
         ["/dongming.v1.VillageService/ListVillages"] = R<ListVillagesRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
         ["/dongming.v1.VillageService/GetVillage"] = R<GetVillageRequest>(Operation.Read, r => new Target.OrgUnit(r.VillageId)),
         ["/dongming.v1.VillageService/RegisterVillage"] = R<RegisterVillageRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.VillageService/RetireVillage"] = R<RetireVillageRequest>(Operation.Define, _ => Nothing),
 
         ["/dongming.v1.CatalogService/ListIndicators"] = R<ListIndicatorsRequest>(Operation.Read, _ => Nothing),
         ["/dongming.v1.CatalogService/GetIndicator"] = R<GetIndicatorRequest>(Operation.Read, _ => Nothing),
@@ -85,14 +93,15 @@ public sealed class AccessPolicy(Services.GrainRefs refs)
         ["/dongming.v1.CatalogService/DefineCaseType"] = R<DefineCaseTypeRequest>(Operation.Define, _ => Nothing),
 
         ["/dongming.v1.ReportingService/ReportValues"] = R<ReportValuesRequest>(Operation.ReportValues, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ReportingService/ClearValues"] = R<ClearValuesRequest>(Operation.ReportValues, r => new Target.OrgUnit(r.OrgUnitId)),
         ["/dongming.v1.ReportingService/GetValues"] = R<GetValuesRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
         ["/dongming.v1.ReportingService/GetValueHistory"] = R<GetValueHistoryRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
 
         ["/dongming.v1.TownshipService/GetTownship"] = R<GetTownshipRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
         ["/dongming.v1.TownshipService/RegisterTownship"] = R<RegisterTownshipRequest>(Operation.Define, _ => Nothing),
-        ["/dongming.v1.TownshipService/GetTotals"] = R<GetTotalsRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
-        ["/dongming.v1.TownshipService/WatchTotals"] = R<WatchTotalsRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
-        ["/dongming.v1.TownshipService/GetCaseSummary"] = R<GetCaseSummaryRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.TownshipService/GetTotals"] = R<GetTotalsRequest>(Operation.Read, r => Township(r.TownshipId, r.IncludeBreakdown)),
+        ["/dongming.v1.TownshipService/WatchTotals"] = R<WatchTotalsRequest>(Operation.Read, r => Township(r.TownshipId, r.IncludeBreakdown)),
+        ["/dongming.v1.TownshipService/GetCaseSummary"] = R<GetCaseSummaryRequest>(Operation.Read, r => Township(r.TownshipId, r.IncludeBreakdown)),
         ["/dongming.v1.TownshipService/RepairTotals"] = R<RepairTotalsRequest>(Operation.Repair, r => new Target.Township(r.TownshipId)),
 
         ["/dongming.v1.CaseService/OpenCase"] = R<OpenCaseRequest>(Operation.ManageCase, r => new Target.OrgUnit(r.VillageId)),
@@ -101,7 +110,7 @@ public sealed class AccessPolicy(Services.GrainRefs refs)
         ["/dongming.v1.CaseService/UpdateCase"] = R<UpdateCaseRequest>(Operation.ManageCase, r => new Target.Case(r.CaseId)),
         // ListCases reads one village's ledger when village_id is given, else the township's (default dongming).
         ["/dongming.v1.CaseService/ListCases"] = R<ListCasesRequest>(Operation.Read, r => string.IsNullOrEmpty(r.VillageId)
-            ? new Target.TownshipCases(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId)
+            ? new Target.TownshipDetail(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId)
             : new Target.OrgUnit(r.VillageId)),
         ["/dongming.v1.CaseService/GetCaseHistory"] = R<GetCaseHistoryRequest>(Operation.Read, r => new Target.Case(r.CaseId)),
     };
@@ -128,7 +137,7 @@ public sealed class AccessPolicy(Services.GrainRefs refs)
         {
             Target.OrgUnit o => $" on org unit '{Safe(o.Id)}'",
             Target.Township t => $" on township '{Safe(t.Id)}'",
-            Target.TownshipCases t => $" on the cases of township '{Safe(t.Id)}'",
+            Target.TownshipDetail t => $" on every village of township '{Safe(t.Id)}'",
             Target.Case c => $" on case '{Safe(c.Id)}'",
             _ => string.Empty,
         };
@@ -150,7 +159,7 @@ public sealed class AccessPolicy(Services.GrainRefs refs)
                     {
                         Target.None => op == Operation.Read,
                         Target.Township t => t.Id == caller.Township && op == Operation.Read,
-                        Target.TownshipCases t => t.Id == caller.Township && op == Operation.Read,
+                        Target.TownshipDetail t => t.Id == caller.Township && op == Operation.Read,
                         Target.OrgUnit o => await TownshipOf(o.Id) == caller.Township,
                         Target.Case c => await CaseOrgUnit(c.Id) is { } unit && await TownshipOf(unit) == caller.Township,
                         _ => false,

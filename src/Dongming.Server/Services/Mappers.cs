@@ -1,6 +1,5 @@
 using Dongming.Contracts.V1;
 using Dongming.Domain;
-using Dongming.Grains;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using DomainCaseSource = Dongming.Domain.CaseSource;
@@ -19,16 +18,38 @@ namespace Dongming.Server.Services;
 /// <summary>Translation between the wire (protobuf) and the grains' messages and domain types.</summary>
 public static class Mappers
 {
-    public static Caller Caller(ServerCallContext context)
+    /// <summary>The audit actor of a call: the token's subject and display name.</summary>
+    public static Actor Actor(ServerCallContext context)
     {
         var user = context.GetHttpContext().User;
         if (user.Identity?.IsAuthenticated == true)
         {
             var subject = user.FindFirst("sub")?.Value ?? user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "unknown";
-            return new Caller(subject, user.FindFirst("name")?.Value ?? subject);
+            return new Actor(subject, user.FindFirst("name")?.Value ?? subject);
         }
         // The access interceptor admits no unauthenticated call to these services; never record an anonymous change.
         throw new RpcException(new Grpc.Core.Status(StatusCode.Unauthenticated, "a bearer token is required"));
+    }
+
+    /// <summary>
+    /// The id that names the grain a call goes to: the one check a service makes before its grain call (the grain
+    /// checks everything else). Malformed is INVALID_ARGUMENT naming <paramref name="field"/>.
+    /// </summary>
+    public static string Route(string id, string field)
+    {
+        var v = new Violations();
+        Text.CheckOrgUnitId(v, field, id);
+        v.ThrowIfAny();
+        return id;
+    }
+
+    /// <summary>A case id used to find the ledger holding the case (see <see cref="Route"/>).</summary>
+    public static string RouteCase(string caseId)
+    {
+        var v = new Violations();
+        CaseRules.CheckCaseId(v, caseId);
+        v.ThrowIfAny();
+        return caseId;
     }
 
     public static Timestamp Ts(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);
@@ -41,7 +62,23 @@ public static class Mappers
 
     // ----- roster -----
 
-    public static Village ToWire(VillageInfo v) => new() { VillageId = v.VillageId, Name = v.Name, Kind = ToWire(v.Kind), TownshipId = v.TownshipId };
+    public static Village ToWire(VillageInfo v) => new()
+    {
+        VillageId = v.VillageId,
+        Name = v.Name,
+        Kind = ToWire(v.Kind),
+        TownshipId = v.TownshipId,
+        RetiredFrom = v.RetiredFrom ?? string.Empty,
+    };
+
+    public static Village ToWire(OrgUnitInfo u) => new()
+    {
+        VillageId = u.OrgUnitId,
+        Name = u.Name,
+        Kind = ToWire(u.Kind),
+        TownshipId = u.TownshipId,
+        RetiredFrom = u.RetiredFrom?.ToString() ?? string.Empty,
+    };
 
     public static WireVillageKind ToWire(DomainVillageKind kind) => kind switch
     {
@@ -50,21 +87,22 @@ public static class Mappers
         _ => WireVillageKind.Unknown,
     };
 
+    /// <summary>A wire kind as the domain's; UNSPECIFIED (or unknown) maps to a value the roster refuses.</summary>
     public static DomainVillageKind ToDomain(WireVillageKind kind) => kind switch
     {
         WireVillageKind.Gacha => DomainVillageKind.Gacha,
         WireVillageKind.Village => DomainVillageKind.Village,
         WireVillageKind.Unknown => DomainVillageKind.Unknown,
-        _ => throw DomainException.Invalid("kind", "is required: VILLAGE_KIND_GACHA, VILLAGE_KIND_VILLAGE or VILLAGE_KIND_UNKNOWN"),
+        _ => (DomainVillageKind)(-1),
     };
 
-    public static Township ToWire(TownshipInfo t, int villages) => new()
+    public static Township ToWire(TownshipRoster t) => new()
     {
-        TownshipId = t.TownshipId,
-        Name = t.Name,
-        StatisticalCode = t.StatisticalCode,
-        CodeSystem = t.CodeSystem,
-        VillageCount = villages,
+        TownshipId = t.Township.TownshipId,
+        Name = t.Township.Name,
+        StatisticalCode = t.Township.StatisticalCode,
+        CodeSystem = t.Township.CodeSystem,
+        VillageCount = t.VillageCount,
     };
 
     // ----- catalog -----
@@ -102,6 +140,64 @@ public static class Mappers
 
     public static CaseType ToWire(CaseTypeDefinition t) => new() { Code = t.Code, NameZh = t.NameZh, NameEn = t.NameEn };
 
+    // ----- figures -----
+
+    public static ReportedValue ToWire(ValueView v) => new()
+    {
+        Indicator = v.Indicator,
+        Value = Dec(v.Figure.Value),
+        Unit = v.Unit,
+        ReportedBy = v.Figure.Actor,
+        ReportedByName = v.Figure.ActorName,
+        ReportedAt = Ts(v.Figure.At),
+        Computed = v.Figure.Flags.HasFlag(FigureFlags.Computed),
+        AtLeast = v.Figure.Flags.HasFlag(FigureFlags.AtLeast),
+        Partial = v.Figure.Flags.HasFlag(FigureFlags.Partial),
+        RolledUp = v.Figure.Flags.HasFlag(FigureFlags.RolledUp),
+        FromPeriods = { v.Figure.From ?? [] },
+    };
+
+    public static Contracts.V1.ValueRevision ToWire(Domain.ValueRevision r) => new()
+    {
+        Value = r.Value is { } value ? Dec(value) : string.Empty,
+        PreviousValue = r.Previous is { } p ? Dec(p) : string.Empty,
+        Actor = r.Actor,
+        ActorName = r.ActorName,
+        At = Ts(r.At),
+        RequestId = r.RequestId,
+        Comment = r.Comment ?? string.Empty,
+        Version = r.Version,
+        AtLeast = r.AtLeast,
+        Cleared = r.Value is null,
+    };
+
+    public static Total ToWire(TotalFigure t)
+    {
+        var total = new Total
+        {
+            Indicator = t.Indicator,
+            Value = Dec(t.Value),
+            VillagesReporting = t.VillagesReporting,
+            Unit = t.Unit,
+            Computed = t.Computed,
+            AtLeast = t.AtLeast,
+            PartialUnits = t.PartialUnits,
+            FromPeriods = { t.From },
+        };
+        if (t.Breakdown is { } parts)
+        {
+            total.Breakdown.AddRange(parts.Select(b => new Contribution
+            {
+                OrgUnitId = b.OrgUnitId,
+                Value = Dec(b.Value),
+                AtLeast = b.Flags.HasFlag(FigureFlags.AtLeast),
+                Partial = b.Flags.HasFlag(FigureFlags.Partial),
+                RolledUp = b.Flags.HasFlag(FigureFlags.RolledUp),
+            }));
+        }
+        return total;
+    }
+
     // ----- cases -----
 
     public static WireCaseStatus ToWire(DomainCaseStatus s) => (WireCaseStatus)(int)s;
@@ -112,7 +208,7 @@ public static class Mappers
 
     public static DomainCaseSource ToDomain(WireCaseSource s) => System.Enum.IsDefined(s) ? (DomainCaseSource)(int)s : (DomainCaseSource)(-1);
 
-    public static Case ToWire(CaseData c, DateOnly asOf)
+    public static Case ToWire(RemediationCase c, DateOnly asOf)
     {
         var wire = new Case
         {
@@ -140,7 +236,57 @@ public static class Mappers
             OpenedBy = c.OpenedBy,
             UpdatedAt = Ts(c.UpdatedAt),
         };
-        if (c.Longitude is { } lon && c.Latitude is { } lat) wire.Location = new Location { Longitude = Dec(lon), Latitude = Dec(lat) };
+        if (c.Location is { } l) wire.Location = new Location { Longitude = Dec(l.Longitude), Latitude = Dec(l.Latitude) };
         return wire;
+    }
+
+    public static Contracts.V1.CaseHistoryEntry ToWire(Domain.CaseHistoryEntry h) => new()
+    {
+        Event = h.Event,
+        Status = ToWire(h.Status),
+        FromStatus = h.From is { } f ? ToWire(f) : WireCaseStatus.Unspecified,
+        Actor = h.Actor,
+        ActorName = h.ActorName,
+        At = Ts(h.At),
+        Note = h.Note ?? string.Empty,
+        RequestId = h.RequestId,
+        EffectiveOn = Date(h.EffectiveOn),
+        Version = h.Version,
+        Changes = { h.Changes },
+    };
+
+    public static GetCaseSummaryResponse ToWire(CaseSummary s)
+    {
+        var response = new GetCaseSummaryResponse
+        {
+            ClosureRate = s.ClosureRate is { } c ? Dec(c) : string.Empty,
+            OnTimeRate = s.OnTimeRate is { } o ? Dec(o) : string.Empty,
+            Open = s.Open,
+            Overdue = s.Overdue,
+            AsOf = Date(s.AsOf),
+            Total = s.Total,
+            Closed = s.Closed,
+            Transferred = s.Transferred,
+            ClosedOnTime = s.ClosedOnTime,
+        };
+        response.Rows.AddRange(s.Rows.Select(r => new Contracts.V1.CaseSummaryRow
+        {
+            CaseType = r.CaseType,
+            Batch = r.Batch ?? string.Empty,
+            Status = ToWire(r.Status),
+            Count = r.Count,
+            Overdue = r.Overdue,
+            ClosedOnTime = r.ClosedOnTime,
+        }));
+        response.Breakdown.AddRange(s.Breakdown.Select(u => new CaseSummaryVillage
+        {
+            OrgUnitId = u.OrgUnitId,
+            Total = u.Total,
+            Open = u.Open,
+            Overdue = u.Overdue,
+            Closed = u.Closed,
+            ClosedOnTime = u.ClosedOnTime,
+        }));
+        return response;
     }
 }

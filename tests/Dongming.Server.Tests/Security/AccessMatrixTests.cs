@@ -22,12 +22,14 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.VillageService/ListVillages"] = "OOOO",
         ["/dongming.v1.VillageService/GetVillage"] = "OOOO",
         ["/dongming.v1.VillageService/RegisterVillage"] = "ODDD",
+        ["/dongming.v1.VillageService/RetireVillage"] = "ODDD",
         ["/dongming.v1.CatalogService/ListIndicators"] = "OOOO",
         ["/dongming.v1.CatalogService/GetIndicator"] = "OOOO",
         ["/dongming.v1.CatalogService/DefineIndicator"] = "ODDD",
         ["/dongming.v1.CatalogService/ListCaseTypes"] = "OOOO",
         ["/dongming.v1.CatalogService/DefineCaseType"] = "ODDD",
         ["/dongming.v1.ReportingService/ReportValues"] = "ODOD",
+        ["/dongming.v1.ReportingService/ClearValues"] = "ODOD",
         ["/dongming.v1.ReportingService/GetValues"] = "OOOO",
         ["/dongming.v1.ReportingService/GetValueHistory"] = "OOOO",
         ["/dongming.v1.TownshipService/GetTownship"] = "OOOO",
@@ -56,6 +58,12 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             Kind = VillageKind.Village,
             TownshipId = OtherTownship,
         }).ResponseAsync,
+        ["/dongming.v1.VillageService/RetireVillage"] = async (s, c) =>
+        {
+            var village = "v" + Rpc.Id();
+            await new VillageService.VillageServiceClient(s.Channel).RegisterVillageAsync(new RegisterVillageRequest { VillageId = village, Name = "撤并村", Kind = VillageKind.Village, TownshipId = OtherTownship });
+            await new VillageService.VillageServiceClient(c).RetireVillageAsync(new RetireVillageRequest { VillageId = village, FromPeriod = "2030", RequestId = Rpc.Id(), Reason = "撤并" });
+        },
         ["/dongming.v1.CatalogService/ListIndicators"] = (_, c) => new CatalogService.CatalogServiceClient(c).ListIndicatorsAsync(new ListIndicatorsRequest { Category = "livestock" }).ResponseAsync,
         ["/dongming.v1.CatalogService/GetIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).GetIndicatorAsync(new GetIndicatorRequest { Code = "livestock_sheep" }).ResponseAsync,
         ["/dongming.v1.CatalogService/DefineIndicator"] = (_, c) => new CatalogService.CatalogServiceClient(c).DefineIndicatorAsync(new DefineIndicatorRequest
@@ -70,6 +78,14 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             CaseType = new CaseType { Code = "t" + Rpc.Id(), NameZh = "测试", NameEn = "Test" },
         }).ResponseAsync,
         ["/dongming.v1.ReportingService/ReportValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).ReportValuesAsync(Rpc.Report("datai", Rpc.FreshPeriod(), ("livestock_sheep", "10"))).ResponseAsync,
+        ["/dongming.v1.ReportingService/ClearValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).ClearValuesAsync(new ClearValuesRequest
+        {
+            OrgUnitId = "datai",
+            Period = Rpc.FreshPeriod(),
+            Indicators = { "livestock_sheep" },
+            RequestId = Rpc.Id(),
+            Reason = "误报",
+        }).ResponseAsync,
         ["/dongming.v1.ReportingService/GetValues"] = (_, c) => new ReportingService.ReportingServiceClient(c).GetValuesAsync(new GetValuesRequest { OrgUnitId = "datai", Period = "2023" }).ResponseAsync,
         ["/dongming.v1.ReportingService/GetValueHistory"] = (_, c) => new ReportingService.ReportingServiceClient(c).GetValueHistoryAsync(new GetValueHistoryRequest { OrgUnitId = "datai", Period = "2023", Indicator = "livestock_sheep" }).ResponseAsync,
         ["/dongming.v1.TownshipService/GetTownship"] = (_, c) => new TownshipService.TownshipServiceClient(c).GetTownshipAsync(new GetTownshipRequest { TownshipId = "dongming" }).ResponseAsync,

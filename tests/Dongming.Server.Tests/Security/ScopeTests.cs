@@ -37,6 +37,31 @@ public sealed class ScopeTests(DemoServerFixture fixture)
     }
 
     [Fact]
+    public async Task Reporter_AskingForAPerVillageBreakdown_IsDenied_WhileTheTotalsThemselvesAreOpen()
+    {
+        await PrepareAsync(Server);
+        var reporter = new TownshipService.TownshipServiceClient(Invoker(Server, Who.Reporter));
+        var staff = new TownshipService.TownshipServiceClient(Invoker(Server, Who.Staff));
+        var totals = new GetTotalsRequest { TownshipId = "dongming", Period = "2023", Indicators = { "livestock_sheep" } };
+
+        Assert.Equal(StatusCode.OK, await StatusOf(() => reporter.GetTotalsAsync(totals).ResponseAsync));
+        var withBreakdown = totals.Clone();
+        withBreakdown.IncludeBreakdown = true;
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => reporter.GetTotalsAsync(withBreakdown).ResponseAsync));
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(async () =>
+        {
+            using var watch = reporter.WatchTotals(new WatchTotalsRequest { TownshipId = "dongming", Period = "2023", IncludeBreakdown = true }, deadline: DateTime.UtcNow.AddSeconds(30));
+            await watch.ResponseStream.MoveNext(CancellationToken.None);
+        }));
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => reporter.GetCaseSummaryAsync(new GetCaseSummaryRequest { TownshipId = "dongming", IncludeBreakdown = true }).ResponseAsync));
+
+        // Township staff read every village's part of their township.
+        var breakdown = (await staff.GetTotalsAsync(withBreakdown)).Totals.Single().Breakdown;
+        Assert.Contains(breakdown, b => b.OrgUnitId == "xiaotai");
+        Assert.Equal(StatusCode.OK, await StatusOf(() => staff.GetCaseSummaryAsync(new GetCaseSummaryRequest { TownshipId = "dongming", IncludeBreakdown = true }).ResponseAsync));
+    }
+
+    [Fact]
     public async Task Reporter_OnAForeignOrUnknownCase_IsDenied_TheSameWay()
     {
         await PrepareAsync(Server);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Dongming.Grains;
+using Dongming.Grains.Abstractions;
 
-namespace Dongming.Server.Services;
+namespace Dongming.Grains;
 
 /// <summary>
 /// Grain references of the hot paths, kept: resolving one costs a reflection lookup in Orleans on every

@@ -5,15 +5,13 @@ using Grpc.Core;
 
 namespace Dongming.Server.Services;
 
-/// <summary>dongming.v1.CatalogService: indicators and case types.</summary>
+/// <summary>dongming.v1.CatalogService: indicators and case types (read from the silo's catalog cache).</summary>
 public sealed class CatalogGrpcService(GrainRefs refs, CatalogCache cache) : CatalogService.CatalogServiceBase
 {
-    private ICatalogGrain Catalog => refs.Catalog;
-
     public override async Task<ListIndicatorsResponse> ListIndicators(ListIndicatorsRequest request, ServerCallContext context)
     {
         if (!string.IsNullOrEmpty(request.Category)) { var v = new Violations(); Text.CheckCode(v, "category", request.Category); v.ThrowIfAny(); }
-        var catalog = await cache.RefreshAsync();
+        var catalog = await cache.CurrentAsync();
         var response = new ListIndicatorsResponse();
         response.Indicators.AddRange(catalog.All.Where(i => string.IsNullOrEmpty(request.Category) || i.Category == request.Category).Select(i => Mappers.ToWire(i, catalog)));
         return response;
@@ -24,34 +22,26 @@ public sealed class CatalogGrpcService(GrainRefs refs, CatalogCache cache) : Cat
         var v = new Violations();
         Text.CheckCode(v, "code", request.Code);
         v.ThrowIfAny();
-        var catalog = await cache.GetAsync();
-        if (!catalog.TryGet(request.Code, out var indicator))
-        {
-            catalog = await cache.RefreshAsync();
-            if (!catalog.TryGet(request.Code, out indicator)) throw DomainException.NotFound($"indicator {request.Code} not found");
-        }
-        return Mappers.ToWire(indicator, catalog);
+        var catalog = await cache.ForCodesAsync([request.Code]);
+        return catalog.TryGet(request.Code, out var indicator) ? Mappers.ToWire(indicator, catalog) : throw DomainException.NotFound($"indicator {request.Code} not found");
     }
 
     public override async Task<Indicator> DefineIndicator(DefineIndicatorRequest request, ServerCallContext context)
     {
-        var definition = Mappers.ToDomain(request.Indicator);
-        var defined = await Catalog.DefineIndicators([definition], request.RequestId, Mappers.Caller(context));
-        var catalog = await cache.RefreshAsync();
-        return Mappers.ToWire(defined[0], catalog);
+        var defined = await refs.Catalog.DefineIndicators([Mappers.ToDomain(request.Indicator)], request.RequestId, Mappers.Actor(context));
+        return Mappers.ToWire(defined[0], await cache.ForCodesAsync([defined[0].Code]));
     }
 
     public override async Task<ListCaseTypesResponse> ListCaseTypes(ListCaseTypesRequest request, ServerCallContext context)
     {
         var response = new ListCaseTypesResponse();
-        response.CaseTypes.AddRange((await Catalog.GetCaseTypes()).Select(Mappers.ToWire));
+        response.CaseTypes.AddRange((await refs.Catalog.GetCaseTypes()).Select(Mappers.ToWire));
         return response;
     }
 
     public override async Task<CaseType> DefineCaseType(DefineCaseTypeRequest request, ServerCallContext context)
     {
-        if (request.CaseType is null) throw DomainException.Invalid("case_type", "is required");
-        var type = new CaseTypeDefinition(request.CaseType.Code, request.CaseType.NameZh, request.CaseType.NameEn);
-        return Mappers.ToWire(await Catalog.DefineCaseType(type, request.RequestId, Mappers.Caller(context)));
+        var t = request.CaseType ?? throw DomainException.Invalid("case_type", "is required");
+        return Mappers.ToWire(await refs.Catalog.DefineCaseType(new CaseTypeDefinition(t.Code, t.NameZh, t.NameEn), request.RequestId, Mappers.Actor(context)));
     }
 }
