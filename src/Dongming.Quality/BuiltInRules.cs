@@ -44,9 +44,10 @@ public static class BuiltInRules
             "A rural residents' basic pension in Inner Mongolia is roughly 2,000–3,000 yuan a year (the national minimum basic pension, " +
             "103 yuan a month in 2023, is 1,236 a year; the region and banner add to it, long contribution years and personal accounts add more). " +
             "Below 1,200 is less than the national minimum; above 6,000 is twice the usual."),
-        new("pension_contribution_per_contributor", "人均养老保险缴费", "pension_contributions", "pension_contributors", 100m, 6_000m, "元/人·年",
+        new("pension_contribution_per_contributor", "人均养老保险缴费", "pension_contributions", "pension_contributors", 100m, 3_000m, "元/人·年",
             "Contribution grades of the urban-rural residents' pension run from a few hundred yuan a year to a few thousand; for persons in " +
-            "difficulty the government pays the lowest grade (100 yuan). The average per contributor stays within 100–6,000."),
+            "difficulty the government pays the lowest grade (100 yuan). Most rural residents choose the lowest grades, so an average above " +
+            "3,000 per contributor is implausible even where single grades go higher."),
         new("medical_premium_per_insured", "人均医疗保险保费", "medical_premiums", "medical_insured_persons", 200m, 500m, "元/人·年",
             "The individual contribution to the urban-rural residents' medical insurance is set nationally each year (350 yuan for 2023, " +
             "380 for 2024, 400 for 2025); groups in difficulty pay less, the government paying the rest, so the average per insured person lies " +
@@ -82,8 +83,9 @@ public static class BuiltInRules
         new("grassland_subsidy_per_mu", "每亩草原生态奖补", "grassland_subsidy_paid", "grassland_subsidy_area", 2m, 25m, "元/亩·年",
             "The third round of grassland ecological rewards (2021–2025) pays 7.5 yuan per mu a year for a grazing ban and 2.5 for the balance " +
             "of grass and livestock nationally; the region adjusts within its funds. Below 2 or above 25 is a unit or decimal-point slip."),
-        new("labour_income_per_person", "人均务工增收", "labour_export_income", "labour_export_persons", 3_000m, 120_000m, "元/人·年",
-            "Migrant workers earned about 4,800 yuan a month in 2023 nationally (about 57,000 for a full year); seasonal workers earn a fraction."),
+        new("labour_income_per_person", "人均务工增收", "labour_export_income", "labour_export_persons", 5_000m, 120_000m, "元/人·年",
+            "Migrant workers earned about 4,800 yuan a month in 2023 nationally (about 57,000 for a full year); seasonal workers earn a " +
+            "fraction, but an average below 5,000 (about one month's work) for the persons sent out is implausible."),
         new("dibao_household_size", "低保户均人数", "dibao_persons", "dibao_households", 1m, 8m, "人/户",
             "A household has at least one person; more than eight on one 低保 household is rare enough to check."),
         new("tekun_household_size", "特困户均人数", "tekun_persons", "tekun_households", 1m, 8m, "人/户",
