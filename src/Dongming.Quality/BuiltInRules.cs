@@ -143,7 +143,7 @@ public static class BuiltInRules
                 Importance: Importance.High,
                 PeriodKind: null,
                 Scope: RuleScope.Both,
-                Description: $"{parent.Code} is the sum of its parts in the catalog (part_of): {string.Join(", ", parts)}."));
+                Description: $"{parent.Code} is the sum of its {parts.Count} parts in the catalog (part_of)."));
         }
 
         foreach (var bound in PerCapitaBounds)

@@ -169,8 +169,11 @@ public sealed record ExpressionValue(Rational? Value, IReadOnlyList<string> Miss
 /// </summary>
 public static class ExpressionParser
 {
-    /// <summary>Longest expression text.</summary>
-    public const int MaxLength = 1000;
+    /// <summary>
+    /// Longest expression text: room for a has-parts identity of the most parts a catalog allows
+    /// (<c>ValueRange.MaxLeafParts</c> codes of up to 64 characters, src/Dongming.Domain/ValueRange.cs).
+    /// </summary>
+    public const int MaxLength = 8000;
 
     /// <summary>Deepest nesting of parentheses and signs (keeps evaluation off deep recursion).</summary>
     public const int MaxDepth = 32;

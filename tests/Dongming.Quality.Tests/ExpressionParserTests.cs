@@ -65,7 +65,9 @@ public class ExpressionParserTests
     [Fact]
     public void Parse_TooLongOrTooDeep_IsRefusedWithoutCrashing()
     {
-        Assert.Contains("at most 1000 characters", Error(string.Join(" + ", Enumerable.Repeat("a1", 400))), StringComparison.Ordinal);
+        Assert.Contains("at most 8000 characters", Error(string.Join(" + ", Enumerable.Repeat("a1", 1700))), StringComparison.Ordinal);
+        var hundredParts = string.Join(" + ", Enumerable.Range(0, 100).Select(i => $"p{i:D2}" + new string('x', 60)));
+        Assert.Equal(100, Parse(hundredParts).Indicators.Count);
         Assert.Contains("nested more than 32 levels", Error(new string('(', 40) + "a1" + new string(')', 40)), StringComparison.Ordinal);
         Assert.Contains("nested more than 32 levels", Error(new string('-', 40) + "a1"), StringComparison.Ordinal);
         Parse(new string('(', 32) + "a1" + new string(')', 32));
