@@ -52,34 +52,38 @@ public abstract record Expression
     public ExpressionValue Evaluate(Func<string, decimal?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var missing = Indicators.Where(code => values(code) is null).ToList();
-        if (missing.Count > 0) return ExpressionValue.Missing(missing);
-        return Compute(this, values);
+        // One pass: each code is looked up once; missing codes are all collected, and they take precedence over
+        // a zero divisor (with a figure missing, whether the divisor is 0 is not known).
+        List<string>? missing = null;
+        string? zeroDivisor = null;
+        var value = Compute(this);
+        if (missing is not null) return ExpressionValue.Missing(missing);
+        return zeroDivisor is not null ? ExpressionValue.DividedByZero(zeroDivisor) : ExpressionValue.Of(value!.Value);
 
-        static ExpressionValue Compute(Expression e, Func<string, decimal?> values)
+        Rational? Compute(Expression e)
         {
             switch (e)
             {
-                case NumberExpression n: return ExpressionValue.Of(n.Value);
-                case IndicatorExpression i: return ExpressionValue.Of(values(i.Code) ?? 0m);
-                case NegateExpression n:
-                    {
-                        var operand = Compute(n.Operand, values);
-                        return operand.Value is { } v ? ExpressionValue.Of(-v) : operand;
-                    }
+                case NumberExpression n: return n.Value;
+                case IndicatorExpression i:
+                    if (values(i.Code) is { } v) return v;
+                    missing ??= [];
+                    if (!missing.Contains(i.Code, StringComparer.Ordinal)) missing.Add(i.Code);
+                    return null;
+                case NegateExpression n: return -Compute(n.Operand);
                 case BinaryExpression b:
+                    var l = Compute(b.Left);
+                    var r = Compute(b.Right);
+                    if (l is not { } left || r is not { } right) return null;
+                    switch (b.Operator)
                     {
-                        var left = Compute(b.Left, values);
-                        if (left.Value is not { } l) return left;
-                        var right = Compute(b.Right, values);
-                        if (right.Value is not { } r) return right;
-                        return b.Operator switch
-                        {
-                            ArithmeticOperator.Add => ExpressionValue.Of(l + r),
-                            ArithmeticOperator.Subtract => ExpressionValue.Of(l - r),
-                            ArithmeticOperator.Multiply => ExpressionValue.Of(l * r),
-                            _ => r.IsZero ? ExpressionValue.DividedByZero(b.Right.ToString()) : ExpressionValue.Of(l / r),
-                        };
+                        case ArithmeticOperator.Add: return left + right;
+                        case ArithmeticOperator.Subtract: return left - right;
+                        case ArithmeticOperator.Multiply: return left * right;
+                        default:
+                            if (!right.IsZero) return left / right;
+                            zeroDivisor ??= b.Right.ToString();
+                            return null;
                     }
                 default: throw new InvalidOperationException($"unknown expression node {e.GetType().Name}");
             }
