@@ -105,7 +105,7 @@ public sealed class LedgerEffect
 /// figure and case (so histories and replays read only those events). A pure fold of <see cref="LedgerEvent"/>s;
 /// every change is O(size of the event), never O(size of the ledger).
 /// </summary>
-public sealed class LedgerState
+public sealed partial class LedgerState
 {
     /// <summary>Registration; null until the org unit is on the roster.</summary>
     public OrgUnitRegistered? Registration { get; set; }

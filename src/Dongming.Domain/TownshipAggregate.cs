@@ -104,7 +104,7 @@ public sealed record CaseSummary(
 /// incrementally. Each org unit's part carries the journal version it reflects, so a replayed, duplicated or
 /// reordered update cannot count twice, and a missing one is detected and repaired from the whole contribution.
 /// </summary>
-public sealed class TownshipAggregate
+public sealed partial class TownshipAggregate
 {
     private sealed class Cell
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Dongming.Grains;
 
 /// <inheritdoc cref="ILedgerGrain"/>
-public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, TimeProvider clock, ILogger<LedgerGrain> logger)
+public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalogs, TimeProvider clock, ILogger<LedgerGrain> logger)
     : EventSourcedGrain<LedgerState, LedgerEvent>(store, logger), ILedgerGrain
 {
     private IndicatorCatalog _catalog = IndicatorCatalog.Empty;

@@ -17,7 +17,7 @@ public sealed class TownshipCheckpoint
 }
 
 /// <inheritdoc cref="ITownshipGrain"/>
-public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, TimeProvider clock, ILogger<TownshipGrain> logger)
+public sealed partial class TownshipGrain(IJournalStore store, CatalogCache catalogs, TimeProvider clock, ILogger<TownshipGrain> logger)
     : Grain, ITownshipGrain
 {
     /// <summary>How often changed totals are checkpointed; after a crash the repair on load covers the gap.</summary>
