@@ -72,7 +72,33 @@ public sealed record TotalFigure(
     IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null);
 
 /// <summary>A township's totals for one period, at one version of the kept totals.</summary>
-public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version);
+public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version)
+{
+    /// <summary>
+    /// What changed since <paramref name="previous"/>: the totals that are new or differ (value, qualifiers or
+    /// breakdown), and the indicators that no longer have a total. Computed once per change and shared by every
+    /// watcher of the same totals.
+    /// </summary>
+    public TotalsChange ChangesSince(TotalsAnswer previous)
+    {
+        var before = previous.Totals.ToDictionary(t => t.Indicator, StringComparer.Ordinal);
+        var now = Totals.Select(t => t.Indicator).ToHashSet(StringComparer.Ordinal);
+        return new TotalsChange(
+            [.. Totals.Where(t => !before.TryGetValue(t.Indicator, out var old) || !Same(old, t))],
+            [.. before.Keys.Where(k => !now.Contains(k)).Order(StringComparer.Ordinal)]);
+    }
+
+    private static bool Same(TotalFigure a, TotalFigure b) =>
+        a with { From = [], Breakdown = null } == b with { From = [], Breakdown = null }
+        && a.From.SequenceEqual(b.From, StringComparer.Ordinal)
+        && (a.Breakdown ?? []).SequenceEqual(b.Breakdown ?? []);
+}
+
+/// <summary>The totals that changed between two answers, and the indicators that lost their total.</summary>
+public sealed record TotalsChange(IReadOnlyList<TotalFigure> Changed, IReadOnlyList<string> Removed)
+{
+    public bool IsEmpty => Changed.Count == 0 && Removed.Count == 0;
+}
 
 /// <summary>Counts of one (case type, batch, status).</summary>
 public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus Status, int Count, int Overdue, int ClosedOnTime);

@@ -86,6 +86,8 @@ public static class DongmingHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadinessCheck>());
 
         builder.Services.AddHostedService<DemoLoader>();
+        builder.Services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TotalsFeed>();
 
         builder.AddDongmingTelemetry();
         return builder;

@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.TownshipService: kept totals, their changes and case summaries.</summary>
-public sealed class TownshipGrpcService(GrainRefs refs, TimeProvider clock) : TownshipService.TownshipServiceBase
+public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
     public override async Task<Township> GetTownship(GetTownshipRequest request, ServerCallContext context) =>
         Mappers.ToWire(await refs.Roster.DescribeTownship(Mappers.Route(request.TownshipId, "township_id")));
@@ -30,22 +30,45 @@ public sealed class TownshipGrpcService(GrainRefs refs, TimeProvider clock) : To
 
     public override async Task WatchTotals(WatchTotalsRequest request, IServerStreamWriter<WatchTotalsResponse> responseStream, ServerCallContext context)
     {
-        var township = refs.Township(Mappers.Route(request.TownshipId, "township_id"));
-        var sent = new Dictionary<string, Total>(StringComparer.Ordinal);
-        var initial = true;
-        while (!context.CancellationToken.IsCancellationRequested)
+        var key = TotalsFeed.KeyOf(Mappers.Route(request.TownshipId, "township_id"), request.Period, request.Indicators, request.IncludeBreakdown);
+        using var admission = feed.Admit(Mappers.Actor(context).Subject);
+        // The stream ends when the caller's token expires: a watch never outlives the right to read.
+        using var expiry = new CancellationTokenSource(TokenLifetimeLeft(context));
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, expiry.Token);
+        try
         {
-            var answer = await township.GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown);
-            var message = new WatchTotalsResponse { Initial = initial, Version = answer.Version, AsOf = Mappers.Ts(answer.AsOf) };
-            var now = answer.Totals.Select(Mappers.ToWire).ToDictionary(t => t.Indicator, StringComparer.Ordinal);
-            message.Totals.AddRange(now.Values.Where(t => initial || !sent.TryGetValue(t.Indicator, out var old) || !old.Equals(t)));
-            message.Removed.AddRange(sent.Keys.Where(k => !now.ContainsKey(k)).Order(StringComparer.Ordinal));
-            if (initial || message.Totals.Count > 0 || message.Removed.Count > 0) await responseStream.WriteAsync(message, context.CancellationToken);
-            sent = now;
-            initial = false;
-            // Long-poll the township grain; the timeout keeps the loop noticing cancellation and membership changes.
-            await township.WaitForChange(answer.Version, TimeSpan.FromSeconds(20)).WaitAsync(context.CancellationToken);
+            while (true)
+            {
+                var (subscription, from) = await feed.SubscribeAsync(key, both.Token);
+                using (subscription)
+                {
+                    // The whole totals first — and again after the stream fell behind, instead of a backlog.
+                    await responseStream.WriteAsync(Whole(from), both.Token);
+                    await foreach (var change in subscription.Changes.ReadAllAsync(both.Token)) await responseStream.WriteAsync(change, both.Token);
+                    if (!subscription.Lagged) return;
+                }
+            }
         }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "the bearer token expired while the stream was open; reconnect with a fresh token"));
+        }
+    }
+
+    private static WatchTotalsResponse Whole(TotalsAnswer answer)
+    {
+        var message = new WatchTotalsResponse { Initial = true, Version = answer.Version, AsOf = Mappers.Ts(answer.AsOf) };
+        message.Totals.AddRange(answer.Totals.Select(Mappers.ToWire));
+        return message;
+    }
+
+    /// <summary>Time until the caller's token expires (its <c>exp</c> claim); a day at most when it names none.</summary>
+    private TimeSpan TokenLifetimeLeft(ServerCallContext context)
+    {
+        var exp = context.GetHttpContext().User.FindFirst("exp")?.Value;
+        if (!long.TryParse(exp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromDays(1);
+        var left = DateTimeOffset.FromUnixTimeSeconds(seconds) - clock.GetUtcNow();
+        return left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1);
     }
 
     public override async Task<GetCaseSummaryResponse> GetCaseSummary(GetCaseSummaryRequest request, ServerCallContext context)

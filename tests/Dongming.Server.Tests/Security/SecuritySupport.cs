@@ -42,8 +42,8 @@ public static class SecurityTestSupport
         _ => throw new ArgumentOutOfRangeException(nameof(who)),
     };
 
-    public static CallInvoker Invoker(ServerProcess server, Who who) =>
-        who == Who.Anonymous ? server.Anonymous.CreateCallInvoker() : server.As(Token(server, who));
+    public static CallInvoker Invoker(ServerProcess server, Who who, string? subject = null) =>
+        who == Who.Anonymous ? server.Anonymous.CreateCallInvoker() : server.As(Token(server, who, subject));
 
     /// <summary>Registers the other township, its village and the test case type (once per server).</summary>
     public static async Task PrepareAsync(ServerProcess server)
