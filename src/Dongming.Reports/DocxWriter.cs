@@ -187,17 +187,26 @@ internal static class DocxWriter
             b.Color = "000000";
             borders.Append(b);
         }
+        // Columns as wide as their longest text (a Chinese character counts two; 4 to 36, plus room), over the width between the margins.
+        var rows = table.OfType<MdRow>().ToList();
+        var columns = rows.Count == 0 ? 0 : rows.Max(r => r.Count);
+        var weights = Enumerable.Range(0, columns).Select(i => rows.Max(r => i < r.Count && r[i] is MdCell c ? Math.Clamp(CellText(c).Sum(ch => ch < 0x2E80 ? 1 : 2), 4, 36) + 8 : 12)).ToList();
+        var total = weights.Sum();
+        var grid = new TableGrid();
+        foreach (var w in weights) grid.Append(new GridColumn { Width = (TextWidth * w / total).ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var result = new WTable(new TableProperties(
-            new TableWidth { Type = TableWidthUnitValues.Pct, Width = "5000" },
+            new TableWidth { Type = TableWidthUnitValues.Dxa, Width = TextWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             borders,
-            new TableLayout { Type = TableLayoutValues.Autofit }));
-        foreach (var row in table.OfType<MdRow>())
+            new TableLayout { Type = TableLayoutValues.Fixed },
+            new TableCellMarginDefault(new TableCellLeftMargin { Width = 57, Type = TableWidthValues.Dxa }, new TableCellRightMargin { Width = 57, Type = TableWidthValues.Dxa })), grid);
+        foreach (var row in rows)
         {
             var wordRow = new WRow();
             if (row.IsHeader) wordRow.Append(new TableRowProperties(new TableHeader()));
+            var column = 0;
             foreach (var cell in row.OfType<MdCell>())
             {
-                var wordCell = new WCell();
+                var wordCell = new WCell(new TableCellProperties(new TableCellWidth { Type = TableWidthUnitValues.Dxa, Width = (TextWidth * weights[column++] / total).ToString(System.Globalization.CultureInfo.InvariantCulture) }));
                 var any = false;
                 foreach (var p in cell.OfType<ParagraphBlock>())
                 {
@@ -214,6 +223,12 @@ internal static class DocxWriter
         }
         return result;
     }
+
+    /// <summary>A4 less the margins (twips).</summary>
+    private const int TextWidth = 11906 - 1587 - 1474;
+
+    private static string CellText(MdCell cell) =>
+        string.Concat(cell.OfType<ParagraphBlock>().SelectMany(p => p.Inline?.Descendants<LiteralInline>() ?? []).Select(l => l.Content.ToString()));
 
     private static void Feed(OpenXmlPart part, string xml)
     {

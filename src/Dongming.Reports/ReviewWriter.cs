@@ -32,7 +32,7 @@ public static partial class ReviewWriter
         if (!Enum.IsDefined(format)) throw DomainException.Invalid("format", "must be MARKDOWN or DOCX");
         var body = template is null ? ReviewTemplates.DefaultReview : ReviewTemplates.Parse(template);
 
-        var book = new FigureBook(input.Year);
+        var book = new FigureBook();
         var scope = new ReviewScope(input, book);
         var options = ReviewTemplates.Options(input.Year);
         var context = new TemplateContext(options);
@@ -51,7 +51,17 @@ public static partial class ReviewWriter
         context.SetValue("targets", new ArrayValue([.. plan.All]));
 
         var written = ReviewTemplates.Render(body, context, template, ReviewTemplates.ReviewName);
-        var (text, figures, notes) = book.Resolve(written);
+        string text;
+        IReadOnlyList<ShownFigure> figures;
+        IReadOnlyList<ReviewNote> notes;
+        try
+        {
+            (text, figures, notes) = book.Resolve(written);
+        }
+        catch (TemplateDataException e)
+        {
+            throw ReviewTemplates.Invalid(ReviewTemplates.ReviewName, template, null, e.Message);
+        }
 
         var appendixContext = new TemplateContext(AppendixModel(input, scope, figures, notes), ReviewTemplates.Options(input.Year), allowModelMembers: true);
         var appendix = ReviewTemplates.Render(ReviewTemplates.DefaultAppendix, appendixContext, null, ReviewTemplates.AppendixName);
@@ -76,8 +86,34 @@ public static partial class ReviewWriter
     private static Dictionary<string, object> AppendixModel(ReviewInput input, ReviewScope scope, IReadOnlyList<ShownFigure> figures, IReadOnlyList<ReviewNote> notes)
     {
         string Esc(string s) => Markdown.Escape(FigureBook.Clean(s));
-        string Sources(IReadOnlyList<FigureSource> sources) =>
-            string.Join("、", sources.Select(s => $"{Esc(scope.NameOf(s.OrgUnitId))}#{s.Version.ToString(CultureInfo.InvariantCulture)}"));
+        // An org unit read at one version for every figure is listed once, with that version, in the table of
+        // org units; one read at several versions carries #version in each row. A figure from every village of
+        // the roster says so instead of naming all of them.
+        var versions = figures.SelectMany(f => f.Sources).GroupBy(s => s.OrgUnitId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.Version).Distinct().Order().ToList(), StringComparer.Ordinal);
+        var roster = input.Villages.Select(v => v.VillageId).ToHashSet(StringComparer.Ordinal);
+        string Unit(FigureSource s) => versions[s.OrgUnitId].Count == 1 ? Esc(scope.NameOf(s.OrgUnitId)) : $"{Esc(scope.NameOf(s.OrgUnitId))}#{s.Version.ToString(CultureInfo.InvariantCulture)}";
+        string Sources(IReadOnlyList<FigureSource> sources)
+        {
+            var villages = sources.Where(s => scope.IsVillage(s.OrgUnitId)).ToList();
+            var parts = sources.Where(s => !scope.IsVillage(s.OrgUnitId)).Select(Unit).ToList();
+            if (roster.Count > 1 && roster.SetEquals(villages.Select(s => s.OrgUnitId)))
+            {
+                var apart = villages.Where(s => versions[s.OrgUnitId].Count > 1).Select(Unit).ToList();
+                parts.Add($"全镇{roster.Count.ToString(CultureInfo.InvariantCulture)}个嘎查村" + (apart.Count > 0 ? $"（{string.Join("、", apart)}）" : string.Empty));
+            }
+            else parts.AddRange(villages.Select(Unit));
+            return string.Join("、", parts);
+        }
+        var order = input.Villages.Select((v, i) => (v.VillageId, i)).ToDictionary(x => x.VillageId, x => x.i, StringComparer.Ordinal);
+        var units = versions.Keys
+            .OrderBy(id => id == input.Township.TownshipId ? -1 : order.GetValueOrDefault(id, int.MaxValue)).ThenBy(id => id, StringComparer.Ordinal)
+            .Select(id => new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["name"] = Esc(scope.NameOf(id)),
+                ["id"] = Esc(id),
+                ["version"] = versions[id].Count == 1 ? versions[id][0].ToString(CultureInfo.InvariantCulture) : "各行分别注明",
+            }).ToList();
         string What(ShownFigure f)
         {
             if (f.Indicator is { } code && input.Catalog.TryGet(code, out var indicator))
@@ -103,6 +139,7 @@ public static partial class ReviewWriter
         {
             ["township"] = Esc(input.Township.Name),
             ["year"] = input.Year,
+            ["units"] = units,
             ["notes"] = notes.Select(n => new Dictionary<string, object>(StringComparer.Ordinal)
             {
                 ["number"] = n.Number,

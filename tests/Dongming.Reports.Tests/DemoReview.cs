@@ -118,7 +118,7 @@ internal static partial class DemoReview
                 Value = decimal.Parse(r["target"], CultureInfo.InvariantCulture),
                 // "不发生重大安全事故": a target of none is at most; the others are to be reached.
                 Direction = decimal.Parse(r["target"], CultureInfo.InvariantCulture) == 0 ? TargetDirection.AtMost : TargetDirection.AtLeast,
-                Sources = [new FigureSource(TownshipId, 1)],
+                Sources = [new FigureSource(TownshipId, VersionOf(TownshipId))],
             })],
         };
     }

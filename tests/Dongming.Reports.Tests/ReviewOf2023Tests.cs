@@ -179,8 +179,13 @@ public sealed partial class ReviewOf2023Tests(ReviewOf2023Tests.Fixture fixture)
         // The appendix lists each figure with its indicator code and its org units with their versions.
         var appendix = fixture.Review.Markdown[fixture.Review.Markdown.IndexOf("## 附表", StringComparison.Ordinal)..];
         var water = Assert.Single(fixture.Review.Figures, f => f.Indicator == "water_saving_area" && f.Measure == FigureMeasure.Total);
-        Assert.Contains($"| {water.Number} | 0.31万亩 | 3100 mu | 高效节水项目面积 `water_saving_area` | 2023 | 孟和浩来#", appendix);
+        Assert.Contains($"| {water.Number} | 0.31万亩 | 3100 mu | 高效节水项目面积 `water_saving_area` | 2023 | 孟和浩来、英图、哈如拉 | 精确 |", appendix);
+        var sheep = Assert.Single(fixture.Review.Figures, f => f.Indicator == "livestock_sheep");
+        Assert.Contains($"| {sheep.Number} | 8.4万只 | 84000 head | 羊存栏 `livestock_sheep` | 2023 | 全镇33个嘎查村 | 精确 |", appendix);
         Assert.Equal(fixture.Review.Figures.Count, appendix.Split('\n').Count(l => Regex.IsMatch(l, "^\\| [0-9]+ \\|")));
+        // Each org unit's version, once: the demo reads each ledger at one version.
+        foreach (var s in input.Figures.SelectMany(f => f.Sources).DistinctBy(s => s.OrgUnitId))
+            Assert.Contains($" | {s.OrgUnitId} | {s.Version} |", appendix);
     }
 
     [Fact]
