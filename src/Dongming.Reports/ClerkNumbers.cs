@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dongming.Domain;
 
 namespace Dongming.Reports;
@@ -252,7 +251,4 @@ public static class ClerkNumbers
 
     /// <summary>Rounds a non-negative value down to <paramref name="decimals"/> decimals, exactly.</summary>
     private static decimal RoundDown(decimal value, int decimals) => decimal.Round(value, decimals, MidpointRounding.ToZero);
-
-    /// <summary>The value in plain digits, for messages.</summary>
-    internal static string Plain(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

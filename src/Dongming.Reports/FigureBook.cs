@@ -36,10 +36,6 @@ internal sealed partial class FigureBook
 
     private readonly List<(FigureData Data, ShownNumber? Number, string Text, string Rounding, string RoundingZh)> _candidates = [];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
-    private readonly int _year;
-
-    public FigureBook(int year) => _year = year;
-
     [GeneratedRegex("\uE000([0-9]+)\uE001([^\uE000\uE001\uE002]*)\uE002", RegexOptions.CultureInvariant)]
     private static partial Regex Token();
 
@@ -149,9 +145,6 @@ internal sealed partial class FigureBook
         }
         return marks;
     }
-
-    /// <summary>The year the review is of (notes name it).</summary>
-    public int Year => _year;
 
     /// <summary>Drops the token characters from text taken from data, so data can never forge a figure.</summary>
     public static string Clean(string text)

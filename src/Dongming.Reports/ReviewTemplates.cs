@@ -138,14 +138,18 @@ public static partial class ReviewTemplates
         {
             throw Invalid(templateName, source, e.Needle, e.Message);
         }
-        catch (Exception e) when (e is FluidException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        catch (IOException e)
+        {
+            throw Invalid(templateName, source, "include", $"a review is one template: include and render of other templates are not available ({e.Message})");
+        }
+        catch (Exception e) when (e is FluidException or InvalidOperationException or ArgumentException or FormatException or ArithmeticException or NotSupportedException)
         {
             var needle = UndefinedFilter().Match(e.Message) is { Success: true } m ? m.Groups["name"].Value : null;
             throw Invalid(templateName, source, needle, e.Message);
         }
     }
 
-    private static DomainException Invalid(string templateName, string? source, string? needle, string message)
+    internal static DomainException Invalid(string templateName, string? source, string? needle, string message)
     {
         var line = source is null || string.IsNullOrEmpty(needle) ? 0 : LineOf(source, needle);
         var where = line > 0 ? $"line {line}: " : string.Empty;

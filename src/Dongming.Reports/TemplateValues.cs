@@ -57,7 +57,8 @@ internal sealed class FigureValue(FigureData data, ReviewScope scope, FigureExtr
 
     public override decimal ToNumberValue() => Data.Value;
 
-    public override string ToStringValue() => Shown(NumberStyle.Default).Text;
+    /// <summary>Any filter turning the figure into text gets its recorded wording, so no path shows it untraced.</summary>
+    public override string ToStringValue() => Show(NumberStyle.Default);
 
     public override object ToObjectValue() => this;
 
