@@ -15,13 +15,14 @@ internal sealed record FigureData
     public string? CaseType { get; init; }
     public IReadOnlyList<string> Batches { get; init; } = [];
     public IReadOnlyList<CaseStatus> Statuses { get; init; } = [];
+    public CaseCountOf? CountOf { get; init; }
     public IReadOnlyList<FigureSource> Sources { get; init; } = [];
     public bool LowerBound { get; init; }
     public bool Approved { get; init; } = true;
     public IReadOnlyList<RuleFailure> Failures { get; init; } = [];
 
     /// <summary>Identifies the figure's source (the same figure shown twice with the same text is listed once).</summary>
-    public string Key => $"{Measure}|{Indicator?.Code}|{CaseType}|{string.Join(',', Batches)}|{string.Join(',', Statuses)}|{Period}";
+    public string Key => $"{Measure}|{Indicator?.Code}|{CaseType}|{string.Join(',', Batches)}|{string.Join(',', Statuses)}|{CountOf}|{Period}";
 }
 
 /// <summary>
@@ -102,6 +103,7 @@ internal sealed partial class FigureBook
                 CaseType = data.CaseType,
                 Batches = data.Batches,
                 Statuses = data.Statuses,
+                CountOf = data.CountOf,
                 Sources = data.Sources,
                 Rounding = rounding,
                 RoundingZh = roundingZh,

@@ -27,6 +27,23 @@ public enum FigureMeasure
     CaseRate,
 }
 
+/// <summary>What a case figure counts among the cases of its type, batches and statuses.</summary>
+public enum CaseCountOf
+{
+    /// <summary>The cases themselves.</summary>
+    Cases,
+    /// <summary>Those rectified or closed on or before their deadline (按期).</summary>
+    OnTime,
+    /// <summary>Those open past their deadline (逾期).</summary>
+    Overdue,
+    /// <summary>Those flagged repeat (重复).</summary>
+    Repeat,
+    /// <summary>Those flagged returned (倒流).</summary>
+    Returned,
+    /// <summary>Those flagged repeat or returned (重复、倒流).</summary>
+    RepeatOrReturned,
+}
+
 /// <summary>
 /// A number that appears in the text, and where it came from: a reader goes back from it to the indicator
 /// (or case type, batches and statuses), the org units and the journal versions it was read at.
@@ -63,6 +80,9 @@ public sealed record ShownFigure
 
     /// <summary>The statuses counted (case figures).</summary>
     public IReadOnlyList<CaseStatus> Statuses { get; init; } = [];
+
+    /// <summary>What a case count counts (case figures; null otherwise).</summary>
+    public CaseCountOf? CountOf { get; init; }
 
     /// <summary>The org units it came from and the journal versions they were read at.</summary>
     public IReadOnlyList<FigureSource> Sources { get; init; } = [];

@@ -73,6 +73,19 @@ public static partial class ReviewWriter
         return new RenderedReview(content, format == ReviewFormat.Docx ? RenderedReview.DocxMediaType : RenderedReview.MarkdownMediaType, markdown, figures, notes);
     }
 
+    /// <summary>A status as the appendix names it (src/Dongming.Domain/Cases.cs gives the lifecycle).</summary>
+    private static string StatusZh(CaseStatus status) => status switch
+    {
+        CaseStatus.Reported => "已受理",
+        CaseStatus.Investigating => "查处中",
+        CaseStatus.Rectifying => "整改中",
+        CaseStatus.Rectified => "已整改",
+        CaseStatus.Closed => "已销号办结",
+        CaseStatus.Controlled => "封控管理",
+        CaseStatus.Transferred => "导入诉仲程序",
+        _ => "重新办理",
+    };
+
     /// <summary>Line ends \n, no trailing spaces, at most one blank line in a row, one final newline.</summary>
     private static string Tidy(string text)
     {
@@ -129,9 +142,18 @@ public static partial class ReviewWriter
             }
             var type = input.CaseTypes.FirstOrDefault(t => t.Code == f.CaseType);
             var batches = f.Batches.Count > 0 ? $" {string.Join(",", f.Batches)}" : string.Empty;
-            var statuses = f.Statuses.Count > 0 ? $" {string.Join(",", f.Statuses.Select(s => s.ToString().ToLowerInvariant()))}" : string.Empty;
+            var statuses = f.Statuses.Count > 0 ? $" {string.Join("、", f.Statuses.Select(StatusZh))}" : string.Empty;
+            var of = f.CountOf switch
+            {
+                CaseCountOf.OnTime => "（按期）",
+                CaseCountOf.Overdue => "（逾期）",
+                CaseCountOf.Repeat => "（重复）",
+                CaseCountOf.Returned => "（倒流）",
+                CaseCountOf.RepeatOrReturned => "（重复、倒流）",
+                _ => string.Empty,
+            };
             var rate = f.Measure == FigureMeasure.CaseRate ? "办结率 " : string.Empty;
-            return $"{rate}{Esc(type?.NameZh ?? f.CaseType ?? string.Empty)} `{f.CaseType}`{batches}{statuses}";
+            return $"{rate}{Esc(type?.NameZh ?? f.CaseType ?? string.Empty)}{of} `{f.CaseType}`{batches}{statuses}";
         }
         string Handling(ShownFigure f) => f.Notes.Count > 0 ? $"{f.RoundingZh}；见注{string.Join("、", f.Notes)}" : f.RoundingZh;
 

@@ -221,9 +221,17 @@ internal sealed class CaseGroupValue : MembersValue
 
     private static bool IsDone(IEnumerable<ReviewCaseCount> rows) => rows.All(r => CaseLifecycle.IsCompleted(r.Status) || r.Count == 0);
 
-    private FigureValue Count(Func<ReviewCaseCount, bool> which, Func<ReviewCaseCount, int>? measure = null)
+    private FigureValue Count(Func<ReviewCaseCount, bool> which, CaseCountOf of = CaseCountOf.Cases)
     {
-        measure ??= r => r.Count;
+        Func<ReviewCaseCount, int> measure = of switch
+        {
+            CaseCountOf.OnTime => r => r.OnTime,
+            CaseCountOf.Overdue => r => r.Overdue,
+            CaseCountOf.Repeat => r => r.Repeat,
+            CaseCountOf.Returned => r => r.Returned,
+            CaseCountOf.RepeatOrReturned => r => r.RepeatOrReturned,
+            _ => r => r.Count,
+        };
         var rows = _rows.Where(which).Where(r => measure(r) > 0).ToList();
         return new FigureValue(new FigureData
         {
@@ -234,6 +242,7 @@ internal sealed class CaseGroupValue : MembersValue
             CaseType = _type.Code,
             Batches = Batches(rows),
             Statuses = [.. rows.Select(r => r.Status).Distinct().Order()],
+            CountOf = of,
             Sources = Sources(rows),
         }, _scope);
     }
@@ -285,11 +294,11 @@ internal sealed class CaseGroupValue : MembersValue
         "closed" => Count(r => r.Status == CaseStatus.Closed),
         "controlled" => Count(r => r.Status == CaseStatus.Controlled),
         "transferred" => Count(r => r.Status == CaseStatus.Transferred),
-        "on_time" => Count(r => CaseLifecycle.IsCompleted(r.Status), r => r.OnTime),
-        "overdue" => Count(r => CaseLifecycle.IsOpen(r.Status), r => r.Overdue),
-        "repeat" => Count(_ => true, r => r.Repeat),
-        "returned" => Count(_ => true, r => r.Returned),
-        "repeat_or_returned" => Count(_ => true, r => r.RepeatOrReturned),
+        "on_time" => Count(r => CaseLifecycle.IsCompleted(r.Status), CaseCountOf.OnTime),
+        "overdue" => Count(r => CaseLifecycle.IsOpen(r.Status), CaseCountOf.Overdue),
+        "repeat" => Count(_ => true, CaseCountOf.Repeat),
+        "returned" => Count(_ => true, CaseCountOf.Returned),
+        "repeat_or_returned" => Count(_ => true, CaseCountOf.RepeatOrReturned),
         "closure_rate" => ClosureRate(),
         "all_completed" => Bool(Sum(_ => true) > 0 && Sum(r => !CaseLifecycle.IsCompleted(r.Status)) == 0),
         "all_closed" => Bool(Sum(_ => true) > 0 && Sum(r => r.Status != CaseStatus.Closed) == 0),

@@ -123,6 +123,7 @@ public sealed partial class ReviewOf2023Tests(ReviewOf2023Tests.Fixture fixture)
         Assert.Equal(("100%", 1m), (rate.Text, rate.Value));
         var flagged = Assert.Single(fixture.Review.Figures, f => f.CaseType == "assigned_petition" && f.Text == "6件");
         Assert.Equal(input.Cases.Where(c => c.CaseType == "assigned_petition").Sum(c => c.RepeatOrReturned), flagged.Value);
+        Assert.Equal((CaseCountOf.RepeatOrReturned, CaseCountOf.Cases), (flagged.CountOf, forest.CountOf));
         // Sources: the org units holding the cases counted, at the versions given.
         var holders = input.Cases.Where(c => c.CaseType == "forest_violation_patch" && CaseLifecycle.IsCompleted(c.Status)).SelectMany(c => c.Sources).Select(s => s.OrgUnitId).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(holders, forest.Sources.Select(s => s.OrgUnitId));
