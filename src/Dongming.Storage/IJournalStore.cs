@@ -2,10 +2,11 @@ namespace Dongming.Storage;
 
 /// <summary>
 /// The append-only journal every event-sourced grain writes to. A stream is one grain's history
-/// (e.g. <c>village/datai</c>); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
+/// (e.g. <c>ledger/datai</c>, the ledger of an org unit); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
 /// machine) and PostgreSQL (cluster). Both guarantee: a completed <see cref="AppendAsync"/> is durable
 /// (fsync / synchronous commit), appends are all-or-nothing, and concurrent appends from many streams
-/// share one transaction (group commit).
+/// share one transaction (group commit). Storage failures are thrown as <see cref="JournalException"/>
+/// (unavailable, full, corrupt), whatever the backend.
 /// </summary>
 public interface IJournalStore
 {
@@ -48,7 +49,7 @@ public interface IJournalStore
 }
 
 /// <summary>One append: events for one stream, optionally with a snapshot of the state after them.</summary>
-/// <param name="Stream">Stream name, e.g. <c>village/datai</c>.</param>
+/// <param name="Stream">Stream name, e.g. <c>ledger/datai</c>.</param>
 /// <param name="ExpectedVersion">The stream's version before this append (0 for a new stream).</param>
 /// <param name="Events">At least one event; they get versions ExpectedVersion+1, +2, …</param>
 /// <param name="Snapshot">Optional snapshot at version ExpectedVersion+Events.Count, written in the same transaction.</param>
