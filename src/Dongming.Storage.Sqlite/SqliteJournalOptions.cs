@@ -16,6 +16,9 @@ public sealed record SqliteJournalOptions
     /// </summary>
     public bool CreateIfMissing { get; init; } = true;
 
+    /// <summary>When set, the file must hold the journal with this id (<see cref="SqliteJournalStore.JournalId"/>): another one is refused (<see cref="JournalFault.Missing"/>).</summary>
+    public string? ExpectedJournalId { get; init; }
+
     /// <summary>Told of failed commits and corruption (readiness reads it); a private one when null.</summary>
     public JournalHealth? Health { get; init; }
 

@@ -100,6 +100,10 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             _writer = OpenWriter();
             Migrate(_writer, options.CreateIfMissing);
             JournalId = ReadJournalId(_writer);
+            if (options.ExpectedJournalId is { } expected && !string.Equals(expected, JournalId, StringComparison.Ordinal))
+            {
+                throw new JournalException(JournalFault.Missing, $"{path} holds another journal (id {JournalId}) than the one expected ({expected})");
+            }
         }
         catch (SqliteException ex)
         {

@@ -1,4 +1,4 @@
-using Dongming.Server.Hosting;
+using Dongming.Server.Settings;
 using Dongming.Server.Security;
 
 namespace Dongming.Server.Tests.Security;
