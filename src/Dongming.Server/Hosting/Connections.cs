@@ -21,7 +21,9 @@ public static class Connections
             .Validate(o => o.Problems().Count == 0, "Dongming:Connections: timeouts must be positive").ValidateOnStart();
         var limits = configuration.GetSection(ConnectionOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions();
         var perAddress = new PerAddressLimit(limits.MaxConnectionsPerAddress);
+        var max = limits.EffectiveMaxConnections(); // once: the default depends on the files open at this moment
         builder.Services.AddSingleton(perAddress);
+        builder.Services.AddSingleton(new ConnectionLimitInForce(max));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ConfigureEndpointDefaults(l =>
@@ -30,7 +32,6 @@ public static class Connections
                 if (perAddress.Limit > 0) l.Use(perAddress.Middleware);
             });
             k.ConfigureHttpsDefaults(h => h.HandshakeTimeout = limits.HandshakeTimeout);
-            var max = limits.EffectiveMaxConnections();
             k.Limits.MaxConcurrentConnections = max > 0 ? max : null;
             k.Limits.MaxConcurrentUpgradedConnections = max > 0 ? max : null;
             k.Limits.KeepAliveTimeout = limits.IdleTimeout;
@@ -47,12 +48,16 @@ public static class Connections
     public static void LogConnectionLimits(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<ConnectionOptions>>().Value;
+        var max = app.Services.GetRequiredService<ConnectionLimitInForce>().MaxConnections;
         app.Logger.LogInformation("Connection limits: {Max} open connections ({PerAddress} per address; open-file limit {Files}), idle timeout {Idle}",
-            limits.EffectiveMaxConnections() is var m && m > 0 ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no limit on",
+            max > 0 ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no limit on",
             limits.MaxConnectionsPerAddress > 0 ? limits.MaxConnectionsPerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no limit",
             ConnectionOptions.OpenFileLimit(), limits.IdleTimeout);
     }
 }
+
+/// <summary>The overall connection limit chosen at start (0 = none).</summary>
+public sealed record ConnectionLimitInForce(int MaxConnections);
 
 /// <summary>Open connections per remote address; a connection over the limit is closed before any byte is read.</summary>
 public sealed class PerAddressLimit(int limit)

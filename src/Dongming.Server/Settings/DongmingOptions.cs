@@ -102,7 +102,10 @@ public sealed class ConnectionOptions
 {
     public const string Section = "Dongming:Connections";
 
-    /// <summary>Most open connections on all endpoints together; null = half the process's open-file limit, at most 10,000; 0 = no limit.</summary>
+    /// <summary>
+    /// Most open connections on all endpoints together; null = half of the open files the process has left at start
+    /// (its limit minus what it holds then — the loaded assemblies alone hold ~300), at most 10,000; 0 = no limit.
+    /// </summary>
     [Range(0, 1_000_000)]
     public int? MaxConnections { get; set; }
 
@@ -126,8 +129,21 @@ public sealed class ConnectionOptions
     /// <summary>A connection whose ping is not answered within this time is closed.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The limit in force: <see cref="MaxConnections"/>, or the default derived from the open-file limit.</summary>
-    public int EffectiveMaxConnections() => MaxConnections ?? Math.Clamp(OpenFileLimit() / 2, 64, 10_000);
+    /// <summary>The limit in force: <see cref="MaxConnections"/>, or the default derived from the open files left (see there).</summary>
+    public int EffectiveMaxConnections() => MaxConnections ?? Math.Clamp((OpenFileLimit() - OpenFileCount()) / 2, 16, 10_000);
+
+    /// <summary>Files (descriptors) this process holds open now (Linux: /proc/self/fd), or 0 where unknown.</summary>
+    public static int OpenFileCount()
+    {
+        try
+        {
+            return Directory.Exists("/proc/self/fd") ? Directory.EnumerateFileSystemEntries("/proc/self/fd").Count() : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Problems of the settings (empty when valid).</summary>
     public IReadOnlyList<string> Problems()

@@ -1,5 +1,5 @@
-using Dongming.Server.Settings;
 using Dongming.Server.Security;
+using Dongming.Server.Settings;
 
 namespace Dongming.Server.Tests.Security;
 
