@@ -162,7 +162,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             try { await pending; }
             catch (Exception) { /* reported below */ }
         }
-        if (_broken) throw new InvalidOperationException($"{Stream}: the last write failed; the grain reloads from the journal");
+        if (_broken) throw new JournalException(JournalFault.Unavailable, $"{Stream}: the last write failed; the grain reloads from the journal");
     }
 
     /// <summary>Every event of the stream, for history queries (reads the journal, not the state).</summary>
