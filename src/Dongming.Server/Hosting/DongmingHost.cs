@@ -29,7 +29,8 @@ public static class DongmingHost
         var grpcUrls = string.IsNullOrEmpty(configuration["urls"]) ? DefaultUrl : configuration["urls"]!;
 
         // Before anything is written or bound: ports free, the data directory ours and its journal where it was.
-        builder.Services.AddSingleton(Preflight.Check(configuration, grpcUrls));
+        var dataDirectoryLock = Preflight.Check(configuration, grpcUrls);
+        builder.Services.AddSingleton(_ => dataDirectoryLock); // created by a factory, so the container releases it on dispose
 
         // gRPC: HTTP/2 without TLS ("h2c") so grpcurl -plaintext works; /metrics and the dashboard: HTTP/1.1 side ports.
         builder.WebHost.UseUrls(SidePorts.Urls(configuration, grpcUrls, options.IsCluster));
@@ -98,6 +99,7 @@ public static class DongmingHost
 
     public static WebApplication MapDongming(this WebApplication app)
     {
+        app.Services.GetRequiredService<Preflight.DataDirectoryLock>(); // resolved: the container releases it when the app is disposed
         app.MapGrpcService<VillageGrpcService>();
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<ReportingGrpcService>();
