@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Dongming.Server.Tests.Operations;
 
 /// <summary>The README's backup and restore of the SQLite journal, as an operator would do it.</summary>
+[Collection(OperationsCollection.Name)]
 public sealed class BackupRestoreTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Grpc.Health.V1;
 namespace Dongming.Server.Tests.Operations;
 
 /// <summary>A flood of silent connections is refused, not fatal: the process keeps its file descriptors and serves again.</summary>
+[Collection(OperationsCollection.Name)]
 public sealed class ConnectionLimitTests
 {
     /// <summary>Opens <paramref name="count"/> connections that send nothing; the ones the server closes at once are counted.</summary>

@@ -11,6 +11,7 @@ namespace Dongming.Server.Tests.Operations;
 /// request id replays with its first answer), township totals equal the sum of the villages' values, and the case
 /// summary equals the per-village counts. Seeded: the seed is printed on failure (DONGMING_CRASH_SEED reruns it).
 /// </summary>
+[Collection(OperationsCollection.Name)]
 public sealed class CrashInjectionTests
 {
     private const string Township = "crash-zhen";

@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Dongming.Server.Tests.Operations;
 
 /// <summary>The journal's bad days: wiped, damaged, or its disk full. Nothing acknowledged may be lost silently.</summary>
+[Collection(OperationsCollection.Name)]
 public sealed class JournalSafetyTests
 {
     private static async Task SeedAsync(ServerProcess server, string township, params string[] villages)

@@ -35,3 +35,13 @@ public static class ServerBinary
         $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Demo:Load=false",
     ];
 }
+
+/// <summary>
+/// The operations tests that start servers of their own and load them (floods, full disks, kills) run one after
+/// another: at once they would starve each other's start-up on a small machine.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class OperationsCollection
+{
+    public const string Name = "operations";
+}
