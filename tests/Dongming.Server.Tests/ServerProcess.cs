@@ -88,7 +88,15 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Dongming:Metrics:Port=0",
         }.Concat(extraArgs), openFileLimit: openFileLimit);
         var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, tls);
-        await server.WaitReadyAsync();
+        try
+        {
+            await server.WaitReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(); // a server that never became ready is not left running
+            throw;
+        }
         return server;
     }
 
