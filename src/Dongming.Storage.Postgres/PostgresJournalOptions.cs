@@ -8,4 +8,7 @@ public sealed record PostgresJournalOptions
 
     /// <summary>Most appends committed in one transaction (group commit).</summary>
     public int MaxBatchSize { get; init; } = 256;
+
+    /// <summary>Told of failed commits and corruption (readiness reads it); a private one when null.</summary>
+    public JournalHealth? Health { get; init; }
 }

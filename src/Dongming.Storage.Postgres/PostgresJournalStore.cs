@@ -55,7 +55,26 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-        _queue = new GroupCommitQueue(CommitBatchAsync, options.MaxBatchSize, "postgres");
+        Health = options.Health ?? new JournalHealth();
+        _queue = new GroupCommitQueue(CommitBatchAsync, options.MaxBatchSize, "postgres", Health);
+    }
+
+    /// <summary>Failed commits and corruption seen by this store.</summary>
+    public JournalHealth Health { get; }
+
+    /// <summary>A PostgreSQL error in the backend-neutral terms of <see cref="JournalException"/>.</summary>
+    internal static JournalException Translate(NpgsqlException ex) => ex switch
+    {
+        PostgresException { SqlState: "53100" } => new JournalException(JournalFault.Full, "the disk of the journal's database is full (53100 disk_full)", ex),
+        PostgresException { SqlState: "XX001" or "XX002" } p => new JournalException(JournalFault.Corrupt, $"the journal's database reports damaged data ({p.SqlState})", ex),
+        _ => new JournalException(JournalFault.Unavailable, $"the journal's database failed ({ex.Message})", ex),
+    };
+
+    private JournalException Fault(NpgsqlException ex)
+    {
+        var fault = Translate(ex);
+        Health.Observe(fault);
+        return fault;
     }
 
     /// <summary>Creates the store and migrates the schema.</summary>
@@ -87,6 +106,20 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Fault(ex);
+        }
+
+        _initialized = true;
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey});", cancellationToken).ConfigureAwait(false);
         try
@@ -130,8 +163,6 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         {
             await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLockKey});", CancellationToken.None).ConfigureAwait(false);
         }
-
-        _initialized = true;
     }
 
     /// <inheritdoc />
@@ -167,6 +198,11 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         catch (Exception ex)
         {
             _logger.LogError(ex, "Journal commit of {Count} writes failed", batch.Count);
+            if (ex is NpgsqlException npgsql)
+            {
+                throw Fault(npgsql);
+            }
+
             throw;
         }
     }
@@ -321,6 +357,18 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         EnsureUsable();
+        try
+        {
+            return await ReadSnapshotLikeCoreAsync(table, stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Fault(ex);
+        }
+    }
+
+    private async Task<Snapshot?> ReadSnapshotLikeCoreAsync(string table, string stream, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand($"SELECT version, payload FROM {table} WHERE stream = $1;");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -330,10 +378,43 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         EnsureUsable();
+        return GuardAsync(ReadCoreAsync(stream, afterVersion, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Enumerates <paramref name="inner"/>, translating Npgsql errors (C# allows no yield inside a try with a catch).</summary>
+    private async IAsyncEnumerable<JournalEvent> GuardAsync(IAsyncEnumerable<JournalEvent> inner, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var enumerator = inner.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (NpgsqlException ex)
+                {
+                    throw Fault(ex);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<JournalEvent> ReadCoreAsync(string stream, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(
             "SELECT version, type, payload, request_id, request_hash, recorded_at FROM dongming_events WHERE stream = $1 AND version > $2 ORDER BY version;");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
@@ -376,6 +457,18 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(requestId);
         EnsureUsable();
+        try
+        {
+            return await FindByRequestIdCoreAsync(stream, requestId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Fault(ex);
+        }
+    }
+
+    private async Task<JournalEvent?> FindByRequestIdCoreAsync(string stream, string requestId, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(
             "SELECT version, type, payload, request_id, request_hash, recorded_at FROM dongming_events WHERE stream = $1 AND request_id = $2;");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
@@ -395,6 +488,20 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
             return result;
         }
 
+        try
+        {
+            await GetVersionsCoreAsync(streams, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Fault(ex);
+        }
+
+        return result;
+    }
+
+    private async Task GetVersionsCoreAsync(IReadOnlyCollection<string> streams, Dictionary<string, long> result, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(
             "SELECT s.stream, COALESCE(h.version, 0) FROM unnest($1::text[]) AS s (stream) LEFT JOIN dongming_streams AS h ON h.stream = s.stream;");
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streams] });
@@ -403,8 +510,6 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         {
             result[reader.GetString(0)] = reader.GetInt64(1);
         }
-
-        return result;
     }
 
     private static JournalEvent ReadEvent(string stream, NpgsqlDataReader reader) => new(

@@ -40,6 +40,10 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         (2, """
             CREATE TABLE checkpoints (stream TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, payload BLOB NOT NULL);
             """),
+        (3, """
+            CREATE TABLE journal_info (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+            INSERT INTO journal_info (key, value) VALUES ('journal_id', lower(hex(randomblob(16))));
+            """),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -53,17 +57,30 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     private SqliteConnection? _writer;
     private int _disposed;
 
-    /// <summary>Opens (creating or migrating) the journal file and starts the writer.</summary>
+    /// <summary>Owner-only modes of the journal's folder and files: the journal holds every figure and the audit trail.</summary>
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Opens (creating or migrating) the journal file and starts the writer. A new file and its folder are created
+    /// owner-only (0600, 0700): SQLite gives its <c>-wal</c> and <c>-shm</c> files the database file's mode.
+    /// </summary>
+    /// <exception cref="JournalException">The file is damaged, or missing/empty while <see cref="SqliteJournalOptions.CreateIfMissing"/> is false.</exception>
     public SqliteJournalStore(SqliteJournalOptions options, ILogger<SqliteJournalStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Health = options.Health ?? new JournalHealth();
         var path = Path.GetFullPath(options.DatabasePath);
-        if (Path.GetDirectoryName(path) is { Length: > 0 } folder)
+        DatabasePath = path;
+        var exists = File.Exists(path) && new FileInfo(path).Length > 0;
+        if (!exists && !options.CreateIfMissing)
         {
-            Directory.CreateDirectory(folder);
+            throw new JournalException(JournalFault.Missing, $"the journal {path} is {(File.Exists(path) ? "empty" : "missing")}");
         }
+
+        PrepareFiles(path);
 
         var builder = new SqliteConnectionStringBuilder
         {
@@ -78,9 +95,93 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         _writerConnectionString = builder.ConnectionString;
         _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
 
-        _writer = OpenWriter();
-        Migrate(_writer);
-        _queue = new GroupCommitQueue(CommitBatchAsync, options.MaxBatchSize, "sqlite");
+        try
+        {
+            _writer = OpenWriter();
+            Migrate(_writer, options.CreateIfMissing);
+            JournalId = ReadJournalId(_writer);
+            if (options.ExpectedJournalId is { } expected && !string.Equals(expected, JournalId, StringComparison.Ordinal))
+            {
+                throw new JournalException(JournalFault.Missing, $"{path} holds another journal (id {JournalId}) than the one expected ({expected})");
+            }
+        }
+        catch (SqliteException ex)
+        {
+            _writer?.Dispose();
+            throw Translate(ex);
+        }
+        catch
+        {
+            _writer?.Dispose();
+            throw;
+        }
+
+        _queue = new GroupCommitQueue(CommitBatchAsync, options.MaxBatchSize, "sqlite", Health);
+    }
+
+    /// <summary>The journal file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>A random id written once when the journal is created: tells one journal from another (e.g. a wiped and re-created one).</summary>
+    public string JournalId { get; }
+
+    /// <summary>Failed commits and corruption seen by this store.</summary>
+    public JournalHealth Health { get; }
+
+    /// <summary>Creates the folder (0700) and an empty file (0600) when missing; makes existing files owner-only.</summary>
+    private static void PrepareFiles(string path)
+    {
+        var folder = Path.GetDirectoryName(path);
+        if (OperatingSystem.IsWindows())
+        {
+            if (folder is { Length: > 0 })
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            return;
+        }
+
+        if (folder is { Length: > 0 } && !Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, PrivateFolder);
+        }
+
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = PrivateFile });
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~PrivateFile) != 0)
+            {
+                File.SetUnixFileMode(file, PrivateFile);
+            }
+        }
+    }
+
+    private static string ReadJournalId(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM journal_info WHERE key = 'journal_id';";
+        return command.ExecuteScalar() as string ?? throw new JournalException(JournalFault.Corrupt, "the journal has no journal id");
+    }
+
+    /// <summary>A SQLite error in the backend-neutral terms of <see cref="JournalException"/>.</summary>
+    internal static JournalException Translate(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) switch
+    {
+        13 => new JournalException(JournalFault.Full, "the disk holding the journal is full (SQLITE_FULL)", ex),
+        11 or 26 => new JournalException(JournalFault.Corrupt, $"the journal file is damaged ({ex.Message})", ex),
+        _ => new JournalException(JournalFault.Unavailable, $"the journal failed ({ex.Message})", ex),
+    };
+
+    /// <summary>Translates, and records corruption for readiness.</summary>
+    private JournalException Fault(SqliteException ex)
+    {
+        var fault = Translate(ex);
+        Health.Observe(fault);
+        return fault;
     }
 
     /// <summary>Transactions committed so far; fewer than appends when group commit is batching.</summary>
@@ -114,7 +215,7 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         }
     }
 
-    private void Migrate(SqliteConnection connection)
+    private void Migrate(SqliteConnection connection, bool createIfMissing)
     {
         // BEGIN IMMEDIATE takes the write lock before reading user_version, so two processes opening the same new
         // file cannot both apply migration 1.
@@ -126,6 +227,11 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         if (current > SchemaVersion)
         {
             throw new InvalidOperationException($"The journal file has schema version {current}, newer than this code's {SchemaVersion}.");
+        }
+
+        if (current == 0 && !createIfMissing)
+        {
+            throw new JournalException(JournalFault.Missing, $"the journal {connection.DataSource} holds no journal (no schema)");
         }
 
         foreach (var (version, sql) in Migrations)
@@ -178,11 +284,26 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Journal commit of {Count} writes failed", batch.Count);
             // Start the next batch from a fresh connection rather than one in an unknown state.
             _writer?.Dispose();
             _writer = null;
-            throw;
+            if (ex is not SqliteException sqlite)
+            {
+                _logger.LogError(ex, "Journal commit of {Count} writes failed", batch.Count);
+                throw;
+            }
+
+            var fault = Fault(sqlite);
+            if (fault.Fault == JournalFault.Full)
+            {
+                _logger.LogWarning("Journal commit of {Count} writes refused: {Reason}", batch.Count, fault.Message);
+            }
+            else
+            {
+                _logger.LogError(ex, "Journal commit of {Count} writes failed", batch.Count);
+            }
+
+            throw fault;
         }
     }
 
@@ -339,6 +460,18 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     private async Task<Snapshot?> ReadSnapshotLikeAsync(string table, string stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            return await ReadSnapshotLikeCoreAsync(table, stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fault(ex);
+        }
+    }
+
+    private async Task<Snapshot?> ReadSnapshotLikeCoreAsync(string table, string stream, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT version, payload FROM {table} WHERE stream = $stream;";
@@ -350,9 +483,42 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JournalEvent> ReadAsync(string stream, long afterVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        return GuardAsync(ReadCoreAsync(stream, afterVersion, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Enumerates <paramref name="inner"/>, translating SQLite errors (C# allows no yield inside a try with a catch).</summary>
+    private async IAsyncEnumerable<JournalEvent> GuardAsync(IAsyncEnumerable<JournalEvent> inner, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var enumerator = inner.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (SqliteException ex)
+                {
+                    throw Fault(ex);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<JournalEvent> ReadCoreAsync(string stream, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, type, payload, request_id, request_hash, recorded_at FROM events WHERE stream = $stream AND version > $after ORDER BY version;";
@@ -396,6 +562,18 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(requestId);
+        try
+        {
+            return await FindByRequestIdCoreAsync(stream, requestId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fault(ex);
+        }
+    }
+
+    private async Task<JournalEvent?> FindByRequestIdCoreAsync(string stream, string requestId, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, type, payload, request_id, request_hash, recorded_at FROM events WHERE stream = $stream AND request_id = $request_id;";
@@ -415,6 +593,20 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             return result;
         }
 
+        try
+        {
+            await GetVersionsCoreAsync(streams, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fault(ex);
+        }
+
+        return result;
+    }
+
+    private async Task GetVersionsCoreAsync(IReadOnlyCollection<string> streams, Dictionary<string, long> result, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         // The names travel as one JSON array parameter: one query whatever their number, no parameter limit.
@@ -425,8 +617,6 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         {
             result[reader.GetString(0)] = reader.GetInt64(1);
         }
-
-        return result;
     }
 
     private static JournalEvent ReadEvent(string stream, SqliteDataReader reader) => new(

@@ -83,13 +83,16 @@ public sealed class GroupCommitQueue : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly KeyValuePair<string, object?> _backendTag;
     private readonly Task _writer;
+    private readonly JournalHealth? _health;
     private long _commitCount;
 
     /// <param name="commitBatch">Writes the batch in one transaction, setting each write's <see cref="JournalWrite.Outcome"/>; throws to fail the whole batch.</param>
     /// <param name="maxBatchSize">Most writes per transaction.</param>
     /// <param name="backend">Backend name for the metrics' <c>dongming.journal.backend</c> tag.</param>
-    public GroupCommitQueue(Func<IReadOnlyList<JournalWrite>, Task> commitBatch, int maxBatchSize, string backend)
+    /// <param name="health">Told whether each commit succeeded (readiness reads it).</param>
+    public GroupCommitQueue(Func<IReadOnlyList<JournalWrite>, Task> commitBatch, int maxBatchSize, string backend, JournalHealth? health = null)
     {
+        _health = health;
         ArgumentNullException.ThrowIfNull(commitBatch);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _commitBatch = commitBatch;
@@ -156,6 +159,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                _health?.CommitFailed(ex as JournalException ?? new JournalException(JournalFault.Unavailable, ex.Message, ex));
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(ex);
@@ -165,6 +169,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _commitCount);
+            _health?.CommitSucceeded();
             JournalMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _backendTag);
             JournalMetrics.CommitBatchSize.Record(batch.Count, _backendTag);
             long bytes = 0;

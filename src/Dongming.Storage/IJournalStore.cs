@@ -2,10 +2,11 @@ namespace Dongming.Storage;
 
 /// <summary>
 /// The append-only journal every event-sourced grain writes to. A stream is one grain's history
-/// (e.g. <c>ledger/datai</c>); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
+/// (e.g. <c>ledger/datai</c>, the ledger of an org unit); its events are numbered 1, 2, 3 … without gaps. Backends: SQLite (one
 /// machine) and PostgreSQL (cluster). Both guarantee: a completed <see cref="AppendAsync"/> is durable
 /// (fsync / synchronous commit), appends are all-or-nothing, and concurrent appends from many streams
-/// share one transaction (group commit).
+/// share one transaction (group commit). Storage failures are thrown as <see cref="JournalException"/>
+/// (unavailable, full, corrupt), whatever the backend.
 /// </summary>
 public interface IJournalStore
 {

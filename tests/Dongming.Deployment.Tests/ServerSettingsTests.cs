@@ -20,12 +20,7 @@ public sealed partial class ServerSettingsTests
     [Fact]
     public void Every_known_setting_is_read_by_the_server()
     {
-        var serverDir = Repo.PathOf("src", "Dongming.Server");
-        if (!Directory.Exists(serverDir) || SourceFiles(serverDir).Count == 0)
-        {
-            Assert.Skip("src/Dongming.Server has no C# sources yet.");
-        }
-
+        Assert.NotEmpty(SourceFiles(Repo.PathOf("src", "Dongming.Server")));
         var sources = SourceFiles(Repo.PathOf("src")).Select(File.ReadAllText).ToList();
         var literals = sources.SelectMany(s => StringLiteral().Matches(s).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

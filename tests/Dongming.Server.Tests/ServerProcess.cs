@@ -68,7 +68,14 @@ public sealed class ServerProcess : IAsyncDisposable
         StartAsync(dataDirectory, demo, tls: null, extraArgs);
 
     /// <summary>As <see cref="StartAsync(string?, bool, string[])"/>, serving https when <paramref name="tls"/> (the client's handler) is given.</summary>
-    public static async Task<ServerProcess> StartAsync(string? dataDirectory, bool demo, HttpMessageHandler? tls, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string? dataDirectory, bool demo, HttpMessageHandler? tls, params string[] extraArgs) =>
+        StartCoreAsync(dataDirectory, demo, tls, openFileLimit: null, extraArgs);
+
+    /// <summary>A server without the demo in a new data directory, under a limit of open files (<c>ulimit -n</c>).</summary>
+    public static Task<ServerProcess> StartWithOpenFileLimitAsync(int openFileLimit, params string[] extraArgs) =>
+        StartCoreAsync(null, false, null, openFileLimit, extraArgs);
+
+    private static async Task<ServerProcess> StartCoreAsync(string? dataDirectory, bool demo, HttpMessageHandler? tls, int? openFileLimit, string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("dongming-e2e-").FullName;
         var port = FreePort();
@@ -79,9 +86,17 @@ public sealed class ServerProcess : IAsyncDisposable
             "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
             $"--Dongming:Orleans:SiloPort={siloPort}", $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Demo:Load={demo}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Dongming:Metrics:Port=0",
-        }.Concat(extraArgs));
+        }.Concat(extraArgs), openFileLimit: openFileLimit);
         var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, tls);
-        await server.WaitReadyAsync();
+        try
+        {
+            await server.WaitReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(); // a server that never became ready is not left running
+            throw;
+        }
         return server;
     }
 
@@ -94,6 +109,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>kill -9: no shutdown, no flush.</summary>
     public Task KillAsync() => _process.KillAsync();
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Polls readiness until SERVING (e.g. after a fault is cleared).</summary>
+    public Task WaitReadyAgainAsync(TimeSpan timeout) => _process.WaitServingAsync(Anonymous, "readiness", timeout, "server");
 
     /// <summary>Graceful stop (SIGTERM); killed if it has not exited within a minute.</summary>
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(60));

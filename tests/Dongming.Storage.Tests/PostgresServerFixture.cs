@@ -172,7 +172,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             }
             catch (Exception ex) when (ex is NpgsqlException or SocketException && DateTime.UtcNow < deadline)
             {
-                await Task.Delay(200); // polling for server readiness, the one sleep of the test suite
+                await Task.Delay(200); // polling a starting server process: nothing to await on (as tests/Shared/ServerChild.cs does)
             }
             catch (Exception ex)
             {

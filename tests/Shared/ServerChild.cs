@@ -32,16 +32,23 @@ public sealed class ServerChild : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>dotnet Dongming.Server.dll</c> with these arguments (not waiting for it to serve).</summary>
-    public static ServerChild Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet Dongming.Server.dll</c> with these arguments (not waiting for it to serve); with
+    /// <paramref name="openFileLimit"/>, under that limit of open files (<c>ulimit -n</c>, then exec: same process).
+    /// </summary>
+    public static ServerChild Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, int? openFileLimit = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (openFileLimit is { } limit)
+        {
+            foreach (var a in new[] { "-c", $"ulimit -n {limit} && exec \"$0\" \"$@\"", "dotnet" }) info.ArgumentList.Add(a);
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Dongming.Server.dll"));
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -1,6 +1,6 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
-using Dongming.Server.Hosting;
+using Dongming.Server.Settings;
 using Dongming.Storage;
 using Microsoft.Extensions.Options;
 

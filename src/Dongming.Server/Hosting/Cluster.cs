@@ -1,25 +1,10 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Dongming.Server.Settings;
 using Orleans.Configuration;
 
 namespace Dongming.Server.Hosting;
-
-/// <summary>
-/// Failure detection of the cluster (section <c>Dongming:Orleans:Membership</c>). Every silo probes a few others
-/// every <see cref="ProbeTimeout"/>; after <see cref="MissedProbesLimit"/> missed probes in a row it votes the
-/// silo dead, and two votes (one with two silos) declare it dead. So a killed silo is declared dead after about
-/// ProbeTimeout × (MissedProbesLimit + 1): ~20 s with the defaults (Orleans' own), ~4 s in the cluster tests
-/// (1 s, 3). Until then calls to grains that lived on it fail; afterwards they activate on the survivors.
-/// </summary>
-public sealed class DongmingMembershipOptions
-{
-    public const string Section = "Dongming:Orleans:Membership";
-
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    public int MissedProbesLimit { get; set; } = 3;
-}
 
 public static class Cluster
 {

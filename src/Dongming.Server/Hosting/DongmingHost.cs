@@ -1,10 +1,9 @@
 using System.Net;
 using Dongming.Grains;
 using Dongming.Server.Demo;
+using Dongming.Server.Security;
 using Dongming.Server.Services;
-using Dongming.Storage;
-using Dongming.Storage.Postgres;
-using Dongming.Storage.Sqlite;
+using Dongming.Server.Settings;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -26,18 +25,19 @@ public static class DongmingHost
         builder.Services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         var options = configuration.GetSection(DongmingOptions.Section).Get<DongmingOptions>() ?? new DongmingOptions();
         var orleans = configuration.GetSection(DongmingOrleansOptions.Section).Get<DongmingOrleansOptions>() ?? new DongmingOrleansOptions();
+        var grpcUrls = string.IsNullOrEmpty(configuration["urls"]) ? DefaultUrl : configuration["urls"]!;
+
+        // Before anything is written or bound: ports free, the data directory ours and its journal where it was.
+        var dataDirectoryLock = Preflight.Check(configuration, grpcUrls);
+        builder.Services.AddSingleton(_ => dataDirectoryLock); // created by a factory, so the container releases it on dispose
 
         // gRPC: HTTP/2 without TLS ("h2c") so grpcurl -plaintext works; /metrics and the dashboard: HTTP/1.1 side ports.
-        builder.WebHost.UseUrls(SidePorts.Urls(configuration, string.IsNullOrEmpty(configuration["urls"]) ? DefaultUrl : configuration["urls"]!, options.IsCluster));
+        builder.WebHost.UseUrls(SidePorts.Urls(configuration, grpcUrls, options.IsCluster));
         builder.AddDongmingSidePorts();
         builder.AddDongmingShutdown();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.ConfigureEndpointDefaults(l => l.Protocols = SidePorts.Protocols(l, configuration));
-            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
-        });
+        builder.AddDongmingConnectionLimits();
 
-        AddJournal(builder.Services, options, configuration);
+        builder.AddDongmingJournal(options); // before the silo: the journal is initialised before any grain runs
 
         builder.UseOrleans(silo =>
         {
@@ -68,7 +68,9 @@ public static class DongmingHost
 
         builder.Services.AddGrpc(o =>
         {
+            // Outermost first: the error interceptor maps whatever escapes the access interceptor and the service.
             o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<AccessInterceptor>();
             o.MaxReceiveMessageSize = 1024 * 1024;
             o.EnableDetailedErrors = false;
         });
@@ -93,30 +95,9 @@ public static class DongmingHost
         return builder;
     }
 
-    private static void AddJournal(IServiceCollection services, DongmingOptions options, IConfiguration configuration)
-    {
-        if (options.IsCluster)
-        {
-            var connection = configuration.GetConnectionString("Journal");
-            if (string.IsNullOrWhiteSpace(connection)) throw new OptionsValidationException("ConnectionStrings:Journal", typeof(DongmingOptions), ["ConnectionStrings:Journal is required in cluster mode"]);
-            services.AddSingleton<IJournalStore>(sp =>
-                PostgresJournalStore.CreateAsync(new PostgresJournalOptions { ConnectionString = connection }, sp.GetService<ILogger<PostgresJournalStore>>()).GetAwaiter().GetResult());
-        }
-        else
-        {
-            var directory = Path.GetFullPath(options.DataDirectory);
-            services.AddSingleton<IJournalStore>(sp =>
-            {
-                Directory.CreateDirectory(directory);
-                var path = Path.Combine(directory, "dongming.db");
-                sp.GetRequiredService<ILogger<SqliteJournalStore>>().LogInformation("Journal: SQLite file {Path}", path);
-                return new SqliteJournalStore(new SqliteJournalOptions { DatabasePath = path }, sp.GetService<ILogger<SqliteJournalStore>>());
-            });
-        }
-    }
-
     public static WebApplication MapDongming(this WebApplication app)
     {
+        app.Services.GetRequiredService<Preflight.DataDirectoryLock>(); // resolved: the container releases it when the app is disposed
         app.MapGrpcService<VillageGrpcService>();
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<ReportingGrpcService>();
@@ -128,34 +109,27 @@ public static class DongmingHost
         app.LogDongmingShutdown();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var options = app.Services.GetRequiredService<IOptions<DongmingOptions>>().Value;
-            app.Logger.LogInformation("Dongming is serving gRPC on {Urls} ({Mode} mode; data directory {Data})",
-                string.Join(", ", app.Urls), options.Mode, Path.GetFullPath(options.DataDirectory));
+            app.LogConnectionLimits();
+            LogServing(app);
         });
         return app;
     }
-}
 
-/// <summary>Ready once the silo has started and the demo load (if any) is done; the journal answering a read.</summary>
-public sealed class ReadinessCheck(IJournalStore store) : IHealthCheck, IHostedService
-{
-    private volatile bool _started;
-
-    public Task StartAsync(CancellationToken cancellationToken) { _started = true; return Task.CompletedTask; }
-
-    public Task StopAsync(CancellationToken cancellationToken) { _started = false; return Task.CompletedTask; }
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    /// <summary>The start-up line users look for: where gRPC is served, the data and the admin token; the side ports on their own line.</summary>
+    private static void LogServing(WebApplication app)
     {
-        if (!_started) return HealthCheckResult.Unhealthy("starting");
-        try
-        {
-            await store.GetVersionsAsync(["health"], cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("journal unreachable");
-        }
+        var options = app.Services.GetRequiredService<IOptions<DongmingOptions>>().Value;
+        var (metrics, dashboard) = SidePorts.Ports(app.Configuration);
+        var grpc = app.Urls.Where(u => !SidePorts.IsSidePortUrl(u, metrics, dashboard)).ToList();
+        var adminToken = app.Services.GetRequiredService<SecurityFiles>().AdminToken;
+        if (options.IsCluster)
+            app.Logger.LogInformation("Dongming is serving gRPC on {Urls} (cluster mode)", string.Join(", ", grpc));
+        else
+            app.Logger.LogInformation("Dongming is serving gRPC on {Urls} (embedded mode; data directory {Data}; admin token {AdminToken})",
+                string.Join(", ", grpc), Path.GetFullPath(options.DataDirectory), adminToken ?? "none (Dongming:Auth:SigningKey or an authority is configured)");
+        var side = new List<string>();
+        if (metrics > 0) side.Add($"Prometheus metrics on {app.Urls.First(u => SidePorts.IsSidePortUrl(u, metrics, 0))}/metrics");
+        if (dashboard > 0) side.Add($"Orleans Dashboard on {app.Urls.First(u => SidePorts.IsSidePortUrl(u, 0, dashboard))}/");
+        if (side.Count > 0) app.Logger.LogInformation("Side ports: {SidePorts}", string.Join("; ", side));
     }
 }

@@ -1,4 +1,5 @@
 using Dongming.Domain;
+using Dongming.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -8,8 +9,10 @@ namespace Dongming.Server.Hosting;
 
 /// <summary>
 /// The one place exceptions become status codes. Domain refusals carry caller-safe messages (and field
-/// violations as google.rpc.BadRequest); anything else is a server fault: logged, and answered with a generic
-/// message so no exception text reaches the wire.
+/// violations as google.rpc.BadRequest); journal failures (<see cref="JournalException"/>, whatever the backend)
+/// are UNAVAILABLE when retrying can succeed (storage full or unreachable: nothing was written) and DATA_LOSS for
+/// damaged records; anything else is a server fault: logged, and answered with a generic message so no exception
+/// text reaches the wire.
 /// </summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -67,9 +70,27 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             case Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
                 logger.LogWarning(e, "Cluster unavailable in {Method}", context.Method);
                 return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "part of the cluster is unavailable; retry with the same request_id"));
+            case var _ when JournalException.Find(e) is { } journal:
+                return ToRpc(journal, context);
             default:
                 logger.LogError(e, "Unhandled error in {Method}", context.Method);
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal, "internal error"));
+        }
+    }
+
+    private RpcException ToRpc(JournalException journal, ServerCallContext context)
+    {
+        switch (journal.Fault)
+        {
+            case JournalFault.Corrupt:
+                logger.LogError(journal, "Damaged journal records met in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.DataLoss, "the journal's records for this request are damaged; an operator must restore the journal from a backup"));
+            case JournalFault.Full:
+                logger.LogWarning("Journal full in {Method}: {Reason}", context.Method, journal.Message);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the journal's storage is full: nothing was written; retry with the same request_id once space is freed"));
+            default:
+                logger.LogWarning(journal, "Journal unavailable in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the journal is unavailable: retry with the same request_id"));
         }
     }
 

@@ -1,36 +1,7 @@
-using System.ComponentModel.DataAnnotations;
+using Dongming.Server.Settings;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Dongming.Server.Hosting;
-
-/// <summary>Prometheus scrape endpoint (section <c>Dongming:Metrics</c>).</summary>
-public sealed class MetricsOptions
-{
-    public const string Section = "Dongming:Metrics";
-
-    /// <summary>HTTP/1.1 port of <c>/metrics</c>; 0 turns it off. All interfaces in cluster mode (Prometheus scrapes the pod IP), loopback in embedded mode.</summary>
-    [Range(0, 65535)]
-    public int Port { get; set; } = 9464;
-}
-
-/// <summary>Orleans Dashboard (section <c>Dongming:Dashboard</c>).</summary>
-public sealed class DashboardOptions
-{
-    public const string Section = "Dongming:Dashboard";
-
-    /// <summary>Serve the dashboard (off by default; the k8s manifests turn it on).</summary>
-    public bool Enabled { get; set; }
-
-    /// <summary>HTTP/1.1 port of the dashboard.</summary>
-    [Range(1, 65535)]
-    public int Port { get; set; } = 8080;
-
-    /// <summary>
-    /// Listen on all interfaces instead of loopback only. The dashboard has no authentication of its own yet, so
-    /// by default only a local user (or <c>kubectl port-forward</c>, which connects to the pod's loopback) reaches it.
-    /// </summary>
-    public bool AllowRemote { get; set; }
-}
 
 /// <summary>
 /// The HTTP/1.1 side ports next to the gRPC endpoint (HTTP/2 only): Prometheus <c>/metrics</c> and the Orleans
@@ -62,6 +33,11 @@ public static class SidePorts
         if (dashboard.Enabled) urls.Add($"http://{(dashboard.AllowRemote ? "0.0.0.0" : "127.0.0.1")}:{dashboard.Port}");
         return [.. urls];
     }
+
+    /// <summary>True when <paramref name="url"/> (as Kestrel reports it) is on one of the side ports.</summary>
+    public static bool IsSidePortUrl(string url, int metrics, int dashboard) =>
+        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && uri.Port > 0 && (uri.Port == metrics || uri.Port == dashboard);
 
     /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports.</summary>
     public static HttpProtocols Protocols(ListenOptions listen, IConfiguration configuration)

@@ -10,7 +10,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Dongming.Server.Security;
 
 /// <summary>
-/// Every call passes here (inside <see cref="Hosting.ErrorInterceptor"/>): the per-caller rate limit
+/// Every call passes here (inside the error interceptor, which maps what escapes; their order is registered in
+/// Hosting/DongmingHost.cs): the per-caller rate limit
 /// (RESOURCE_EXHAUSTED), authentication (UNAUTHENTICATED, with the reason), the policy table (PERMISSION_DENIED)
 /// and the deadline (no work is started for a call whose deadline has passed). The status codes are set here
 /// rather than by ASP.NET's challenge/forbid (HTTP 401/403) or the rate-limiting middleware (HTTP 429, which gRPC
@@ -41,8 +42,37 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await Admit(null, context);
-        await continuation(requestStream, responseStream, context);
+        var healthOnly = await Admit(null, context);
+        await continuation(healthOnly ? new HealthReflectionOnly<TRequest>(requestStream) : requestStream, responseStream, context);
+    }
+
+    /// <summary>
+    /// Reflection for a caller without a token: only what describes <c>grpc.health.v1.Health</c>, so
+    /// <c>grpcurl -plaintext HOST grpc.health.v1.Health/Check</c> works as probes' tools expect, while the rest of
+    /// the schema (listing services included) still needs a token.
+    /// </summary>
+    private sealed class HealthReflectionOnly<TRequest>(IAsyncStreamReader<TRequest> inner) : IAsyncStreamReader<TRequest>
+    {
+        private const string HealthFile = "grpc/health/v1/health.proto";
+        private const string HealthPackage = "grpc.health.v1.";
+
+        public TRequest Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (!await inner.MoveNext(cancellationToken)) return false;
+            var allowed = inner.Current switch
+            {
+                Grpc.Reflection.V1.ServerReflectionRequest r => IsHealth(r.FileContainingSymbol, r.FileByFilename),
+                Grpc.Reflection.V1Alpha.ServerReflectionRequest r => IsHealth(r.FileContainingSymbol, r.FileByFilename),
+                _ => false,
+            };
+            if (!allowed) throw new RpcException(new Status(StatusCode.Unauthenticated, "without a bearer token, reflection describes grpc.health.v1.Health only"));
+            return true;
+        }
+
+        private static bool IsHealth(string symbol, string file) =>
+            symbol.StartsWith(HealthPackage, StringComparison.Ordinal) || file == HealthFile;
     }
 
     private static readonly object Admitted = new();
@@ -50,12 +80,13 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
     /// <summary>True once a call reached this interceptor (its request message was decoded).</summary>
     public static bool WasAdmitted(HttpContext http) => http.Items.ContainsKey(Admitted);
 
-    private async Task Admit(IMessage? request, ServerCallContext context)
+    /// <summary>Admits the call or throws; true when only health reflection is admitted (an anonymous reflection call).</summary>
+    private async Task<bool> Admit(IMessage? request, ServerCallContext context)
     {
         var method = context.Method;
         var http = context.GetHttpContext();
         http.Items[Admitted] = null;
-        if (method.StartsWith(HealthPrefix, StringComparison.Ordinal)) return; // probes can't authenticate
+        if (method.StartsWith(HealthPrefix, StringComparison.Ordinal)) return false; // probes can't authenticate
         var caller = CallerScope.From(http.User, options.Value.RoleClaim);
 
         var partition = caller is not null ? "sub:" + caller.Subject : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -65,10 +96,10 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
         var reflection = method.StartsWith(ReflectionPrefix, StringComparison.Ordinal);
         if (caller is null)
         {
-            if (reflection && options.Value.AnonymousReflection) return;
+            if (reflection) return !options.Value.AnonymousReflection;
             throw new RpcException(new Status(StatusCode.Unauthenticated, await WhyUnauthenticated(http)));
         }
-        if (reflection) return;
+        if (reflection) return false;
 
         if (!AccessPolicy.Table.TryGetValue(method, out var rule) || request is null)
             throw new RpcException(new Status(StatusCode.PermissionDenied, "this method is not open to any caller"));
@@ -82,6 +113,7 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
             var expired = context.Deadline <= DateTime.UtcNow;
             throw new RpcException(new Status(expired ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, expired ? "the deadline passed before the call started" : "the call was cancelled"));
         }
+        return false;
     }
 
     /// <summary>A caller-safe reason: no exception text, just which of the usual mistakes it is.</summary>

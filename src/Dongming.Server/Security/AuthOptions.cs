@@ -1,4 +1,4 @@
-using Dongming.Server.Hosting;
+using Dongming.Server.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Dongming.Server.Security;

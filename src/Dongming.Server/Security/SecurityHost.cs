@@ -1,16 +1,18 @@
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Dongming.Server.Security;
 
-/// <summary>Wiring of access control: JWT bearer authentication, the access interceptor, the rate limit and the admin token.</summary>
+/// <summary>Where the embedded default's signing key and admin token are (absolute paths; null when not written).</summary>
+public sealed record SecurityFiles(string? KeyFile, bool KeyCreated, string? AdminToken);
+
+/// <summary>
+/// Wiring of access control: JWT bearer authentication, the access policy, the rate limit and the admin token. The
+/// access interceptor itself is registered with the error interceptor, in one list (Hosting/DongmingHost.cs).
+/// </summary>
 public static class SecurityHost
 {
-    /// <summary>Where the embedded default's key and admin token are (for the start-up log).</summary>
-    private sealed record Files(string? KeyFile, bool KeyCreated, string? AdminToken);
-
     public static WebApplicationBuilder AddDongmingSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,7 +29,7 @@ public static class SecurityHost
             adminToken = Path.Combine(Path.GetFullPath(dongming.DataDirectory), SigningKeys.AdminTokenFileName);
             SigningKeys.WritePrivate(adminToken, new TokenIssuer(key, auth).IssueAdmin() + "\n");
         }
-        services.AddSingleton(new Files(keyFile, created, adminToken));
+        services.AddSingleton(new SecurityFiles(keyFile, created, adminToken));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -59,8 +61,6 @@ public static class SecurityHost
         services.AddAuthorization(o => o.AddPolicy(DashboardAccess.Policy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin)));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
-        // Registered after AddDongming's AddGrpc, so it runs inside the ErrorInterceptor.
-        services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<AccessInterceptor>());
         return builder;
     }
 
@@ -71,10 +71,9 @@ public static class SecurityHost
         app.Use(RewriteUndecodableRequests);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var files = app.Services.GetRequiredService<Files>();
+            var files = app.Services.GetRequiredService<SecurityFiles>();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dongming.Security");
             if (files.KeyCreated) logger.LogInformation("Created the token signing key {KeyFile} (mode 0600; keep it, it signs every token)", files.KeyFile);
-            if (files.AdminToken is not null) logger.LogInformation("Admin token written to {AdminToken} (use: authorization: Bearer $(cat {AdminToken}))", files.AdminToken, files.AdminToken);
             foreach (var url in app.Urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u)))
                 logger.LogWarning("Serving plaintext HTTP/2 on {Url}: bearer tokens cross the network unencrypted; configure TLS (see README, Access control)", url);
         });

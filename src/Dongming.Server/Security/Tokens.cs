@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Dongming.Server.Hosting;
+using Dongming.Server.Settings;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -44,7 +44,7 @@ public static class SigningKeys
         if (auth.SigningKeyBytes() is { } configured) return (configured, null, false);
         if (dongming.IsCluster) return (null, null, false); // cluster mode never writes key files
         var directory = Path.GetFullPath(dongming.DataDirectory);
-        Directory.CreateDirectory(directory);
+        CreatePrivateDirectory(directory);
         var path = Path.Combine(directory, KeyFileName);
         if (File.Exists(path)) return (ReadKeyFile(path), path, false);
         var key = RandomNumberGenerator.GetBytes(64);
@@ -76,6 +76,14 @@ public static class SigningKeys
         }
         if (key.Length < AuthOptions.MinKeyBytes) throw new InvalidOperationException($"{path} holds a key shorter than {AuthOptions.MinKeyBytes} bytes");
         return key;
+    }
+
+    /// <summary>Creates a directory only its owner can enter (0700), e.g. the data directory: it holds the journal, this key and the admin token.</summary>
+    public static void CreatePrivateDirectory(string directory)
+    {
+        if (Directory.Exists(directory)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>Writes a file only its owner can read (0600), replacing it atomically.</summary>

@@ -1,5 +1,5 @@
-using Dongming.Server.Hosting;
 using Dongming.Server.Security;
+using Dongming.Server.Settings;
 
 namespace Dongming.Server.Tests.Security;
 
