@@ -65,11 +65,12 @@ public sealed record TotalPart(string OrgUnitId, decimal Value, FigureFlags Flag
 /// A township total of one indicator in one period: the township's own entry plus the sum of its villages (a ratio:
 /// the township's entry). <see cref="AtLeast"/> when any part is a lower bound; <see cref="PartialUnits"/> counts
 /// the org units whose computed value lacks some parts; <see cref="From"/> lists the entered periods a rolled-up
-/// total came from (empty when every part was entered for the period itself).
+/// total came from (empty when every part was entered for the period itself) and <see cref="RolledUpUnits"/> counts
+/// the org units whose part is rolled up.
 /// </summary>
 public sealed record TotalFigure(
     string Indicator, decimal Value, int VillagesReporting, string Unit, bool Computed, bool AtLeast, int PartialUnits,
-    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null);
+    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null, int RolledUpUnits = 0);
 
 /// <summary>A township's totals for one period, at one version of the kept totals.</summary>
 public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version);
@@ -113,6 +114,7 @@ public sealed partial class TownshipAggregate
         public decimal? Township;
         public int AtLeast;
         public int Partial;
+        public int RolledUp;
         /// <summary>Entered periods the rolled-up parts came from, with how many parts name each.</summary>
         public SortedDictionary<string, int>? From;
     }
@@ -205,7 +207,7 @@ public sealed partial class TownshipAggregate
             foreach (var code in kept.Keys.Union(right.Keys, StringComparer.Ordinal))
             {
                 if (!kept.TryGetValue(code, out var a) || !right.TryGetValue(code, out var b) || a.Sum != b.Sum || a.Villages != b.Villages
-                    || a.Township != b.Township || a.AtLeast != b.AtLeast || a.Partial != b.Partial
+                    || a.Township != b.Township || a.AtLeast != b.AtLeast || a.Partial != b.Partial || a.RolledUp != b.RolledUp
                     || !(a.From ?? []).SequenceEqual(b.From ?? []))
                     wrong.Add(FigureKey.Of(period, code));
             }
@@ -258,6 +260,7 @@ public sealed partial class TownshipAggregate
         else cell.Township = sign > 0 ? f.Value : null;
         if (f.Flags.HasFlag(FigureFlags.AtLeast)) cell.AtLeast += sign;
         if (f.Flags.HasFlag(FigureFlags.Partial)) cell.Partial += sign;
+        if (f.Flags.HasFlag(FigureFlags.RolledUp)) cell.RolledUp += sign;
         if (f.From is null) return;
         cell.From ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var p in f.From)
@@ -313,7 +316,7 @@ public sealed partial class TownshipAggregate
                 if (isRatio && cell.Township is null) continue;
                 result.Add(new TotalFigure(code, isRatio ? cell.Township!.Value : cell.Sum, cell.Villages, def?.Unit ?? string.Empty,
                     catalog.IsComputed(code), cell.AtLeast > 0, cell.Partial, cell.From is null ? [] : [.. cell.From.Keys],
-                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null));
+                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null, cell.RolledUp));
             }
         }
         return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version);

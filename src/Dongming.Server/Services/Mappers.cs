@@ -183,6 +183,7 @@ public static class Mappers
             AtLeast = t.AtLeast,
             PartialUnits = t.PartialUnits,
             FromPeriods = { t.From },
+            RolledUpUnits = t.RolledUpUnits,
         };
         if (t.Breakdown is { } parts)
         {
