@@ -30,20 +30,24 @@ public sealed class OrgUnitPart
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What to read of a township's totals.</summary>
-public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators, bool IncludeBreakdown)
+/// <summary>What to read of a township's totals; with <see cref="ComparePeriod"/>, each total compared with that period's.</summary>
+public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators, bool IncludeBreakdown, Period? ComparePeriod = null)
 {
     /// <summary>Most indicators one read may name.</summary>
     public const int MaxIndicators = 500;
 
-    /// <summary>Validates the parts of a totals request: the period and the indicator codes (against the catalog).</summary>
-    public static TotalsQuery Validate(IndicatorCatalog catalog, string? period, IReadOnlyList<string> indicators, bool includeBreakdown)
+    /// <summary>
+    /// Validates the parts of a totals request: the period, the indicator codes (against the catalog) and the optional
+    /// period to compare with (<see cref="YearOverYear.CheckComparable"/>).
+    /// </summary>
+    public static TotalsQuery Validate(IndicatorCatalog catalog, string? period, IReadOnlyList<string> indicators, bool includeBreakdown, string? comparePeriod = null)
     {
         var v = new Violations();
         var p = Period.Parse(v, "period", period);
         CheckIndicators(v, catalog, indicators);
+        var compared = YearOverYear.CheckComparable(v, "compare_period", p, comparePeriod);
         v.ThrowIfAny();
-        return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown);
+        return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown, compared);
     }
 
     /// <summary>Indicator codes of a read: at most <see cref="MaxIndicators"/>, each well-formed and in the catalog.</summary>
@@ -66,14 +70,14 @@ public sealed record TotalPart(string OrgUnitId, decimal Value, FigureFlags Flag
 /// the township's entry). <see cref="AtLeast"/> when any part is a lower bound; <see cref="PartialUnits"/> counts
 /// the org units whose computed value lacks some parts; <see cref="From"/> lists the entered periods a rolled-up
 /// total came from (empty when every part was entered for the period itself) and <see cref="RolledUpUnits"/> counts
-/// the org units whose part is rolled up.
+/// the org units whose part is rolled up; <see cref="Compared"/> is set when the query compares with another period.
 /// </summary>
 public sealed record TotalFigure(
     string Indicator, decimal Value, int VillagesReporting, string Unit, bool Computed, bool AtLeast, int PartialUnits,
-    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null, int RolledUpUnits = 0);
+    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null, int RolledUpUnits = 0, TotalComparison? Compared = null);
 
-/// <summary>A township's totals for one period, at one version of the kept totals.</summary>
-public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version);
+/// <summary>A township's totals for one period, at one version of the kept totals (compared with <see cref="ComparePeriod"/>'s, if set).</summary>
+public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version, Period? ComparePeriod = null);
 
 /// <summary>Counts of one (case type, batch, status).</summary>
 public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus Status, int Count, int Overdue, int ClosedOnTime);
@@ -307,6 +311,7 @@ public sealed partial class TownshipAggregate
         var result = new List<TotalFigure>();
         if (_totals.TryGetValue(period, out var byIndicator))
         {
+            var comparison = query.ComparePeriod is { } compared ? new TotalsComparer(this, query.Period, compared, catalog) : null;
             var codes = query.Indicators.Count > 0 ? query.Indicators.Where(byIndicator.ContainsKey) : byIndicator.Keys;
             foreach (var code in codes.Order(StringComparer.Ordinal))
             {
@@ -314,12 +319,13 @@ public sealed partial class TownshipAggregate
                 catalog.TryGet(code, out var def);
                 var isRatio = def?.Kind == IndicatorKind.Ratio;
                 if (isRatio && cell.Township is null) continue;
-                result.Add(new TotalFigure(code, isRatio ? cell.Township!.Value : cell.Sum, cell.Villages, def?.Unit ?? string.Empty,
+                var value = isRatio ? cell.Township!.Value : cell.Sum;
+                result.Add(new TotalFigure(code, value, cell.Villages, def?.Unit ?? string.Empty,
                     catalog.IsComputed(code), cell.AtLeast > 0, cell.Partial, cell.From is null ? [] : [.. cell.From.Keys],
-                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null, cell.RolledUp));
+                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null, cell.RolledUp, comparison?.Of(code, value)));
             }
         }
-        return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version);
+        return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version, query.ComparePeriod);
     }
 
     private List<TotalPart> Breakdown(string key) =>

@@ -185,6 +185,14 @@ public static class Mappers
             FromPeriods = { t.From },
             RolledUpUnits = t.RolledUpUnits,
         };
+        if (t.Compared is { } c)
+        {
+            total.ComparedValue = c.ComparedValue is { } v ? Dec(v) : string.Empty;
+            total.Change = c.Change is { } change ? Dec(change) : string.Empty;
+            total.ChangeRatio = c.ChangeRatio is { } ratio ? Dec(ratio) : string.Empty;
+            total.ComparedAtLeast = c.ComparedAtLeast;
+            total.RecordHigh = c.RecordHigh;
+        }
         if (t.Breakdown is { } parts)
         {
             total.Breakdown.AddRange(parts.Select(b => new Contribution

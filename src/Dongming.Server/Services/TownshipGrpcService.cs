@@ -19,11 +19,12 @@ public sealed class TownshipGrpcService(GrainRefs refs, TimeProvider clock) : To
     }
 
     public override async Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context) =>
-        ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown));
+        ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod)));
 
     private static GetTotalsResponse ToWire(TotalsAnswer answer)
     {
         var response = new GetTotalsResponse { TownshipId = answer.TownshipId, Period = answer.Period.ToString(), AsOf = Mappers.Ts(answer.AsOf), Version = answer.Version };
+        response.ComparePeriod = answer.ComparePeriod?.ToString() ?? string.Empty;
         response.Totals.AddRange(answer.Totals.Select(Mappers.ToWire));
         return response;
     }
@@ -35,7 +36,7 @@ public sealed class TownshipGrpcService(GrainRefs refs, TimeProvider clock) : To
         var initial = true;
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var answer = await township.GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown);
+            var answer = await township.GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod));
             var message = new WatchTotalsResponse { Initial = initial, Version = answer.Version, AsOf = Mappers.Ts(answer.AsOf) };
             var now = answer.Totals.Select(Mappers.ToWire).ToDictionary(t => t.Indicator, StringComparer.Ordinal);
             message.Totals.AddRange(now.Values.Where(t => initial || !sent.TryGetValue(t.Indicator, out var old) || !old.Equals(t)));
