@@ -14,12 +14,14 @@ public enum ChangeOutcome
 /// <summary>What changed in an org unit's contribution between two versions of its ledger (null = removed).</summary>
 public sealed record ContributionChange(
     string OrgUnitId, OrgUnitLevel Level, long BaseVersion, long NewVersion,
-    IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At);
+    IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At,
+    IReadOnlyDictionary<string, Target?>? Targets = null);
 
 /// <summary>An org unit's whole contribution at one version of its ledger.</summary>
 public sealed record FullContribution(
     string OrgUnitId, OrgUnitLevel Level, long Version,
-    IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At);
+    IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At,
+    IReadOnlyDictionary<string, Target>? Targets = null);
 
 /// <summary>One org unit's part of the township's figures, at one journal version of its ledger.</summary>
 public sealed class OrgUnitPart
@@ -28,6 +30,7 @@ public sealed class OrgUnitPart
     public long Version { get; set; }
     public Dictionary<string, Contributed> Figures { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Target> Targets { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>What to read of a township's totals; with <see cref="ComparePeriod"/>, each total compared with that period's.</summary>
@@ -162,6 +165,7 @@ public sealed partial class TownshipAggregate
         var part = Part(change.OrgUnitId, change.Level);
         foreach (var (key, value) in change.Figures) SetFigure(part, key, value);
         foreach (var (caseId, tally) in change.Cases) SetCase(part, caseId, tally);
+        foreach (var (key, target) in change.Targets ?? EmptyTargetChange) SetTarget(part, change.OrgUnitId, key, target);
         part.Version = change.NewVersion;
         Touch(change.At);
         return ChangeOutcome.Applied;
@@ -183,6 +187,7 @@ public sealed partial class TownshipAggregate
         {
             if (!part.Cases.TryGetValue(id, out var old) || old != tally) { SetCase(part, id, tally); changed = true; }
         }
+        changed |= ReplaceTargets(part, c.OrgUnitId, c.Targets ?? EmptyTargets);
         part.Version = c.Version;
         if (changed) Touch(c.At);
         return changed;

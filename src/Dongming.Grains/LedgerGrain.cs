@@ -23,8 +23,8 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     // indicator the events name, and one defined through another silo may be missing from this silo's copy.
     protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.CurrentAsync();
 
-    /// <summary>2: entered figures and history indexes (format 1 held the figures only).</summary>
-    protected override int StateFormat => 2;
+    /// <summary>3: targets and their history index (2: entered figures and history indexes; 1: the figures only).</summary>
+    protected override int StateFormat => 3;
 
     protected override void AfterSnapshot() => State.Rebuild(_catalog);
 
@@ -127,7 +127,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(info.TownshipId));
         try
         {
-            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow())))
+            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow(), effect.Targets)))
                 await township.ApplyFull(Contribution()!);
             _townshipStale = false;
         }
@@ -265,6 +265,6 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         if (State.Info(OrgUnitId) is not { } info) return null;
         var (figures, cases) = State.Contribution();
-        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow());
+        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow(), State.TargetContribution());
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
             var restored = new TownshipAggregate(TownshipId);
             foreach (var (id, part) in saved.Units)
-                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf));
+                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets));
             _aggregate = restored;
             _checkpointedVersion = _aggregate.Version;
         }
