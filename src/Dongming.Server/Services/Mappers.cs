@@ -16,7 +16,7 @@ using WireVillageKind = Dongming.Contracts.V1.VillageKind;
 namespace Dongming.Server.Services;
 
 /// <summary>Translation between the wire (protobuf) and the grains' messages and domain types.</summary>
-public static class Mappers
+public static partial class Mappers
 {
     /// <summary>The audit actor of a call: the token's subject and display name.</summary>
     public static Actor Actor(ServerCallContext context)
