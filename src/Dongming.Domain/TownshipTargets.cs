@@ -9,13 +9,19 @@ public sealed partial class TownshipAggregate
     private static readonly IReadOnlyDictionary<string, Target?> EmptyTargetChange = new Dictionary<string, Target?>();
     private static readonly IReadOnlyDictionary<string, Target> EmptyTargets = new Dictionary<string, Target>();
 
-    /// <summary>Targets by period, then by "org unit|indicator" (the listing order).</summary>
-    private readonly Dictionary<string, SortedDictionary<string, OrgUnitTarget>> _targets = new(StringComparer.Ordinal);
+    /// <summary>Targets by period, then by org unit and indicator (the listing order).</summary>
+    private readonly Dictionary<string, SortedDictionary<(string OrgUnitId, string Indicator), OrgUnitTarget>> _targets = new(StringComparer.Ordinal);
+
+    private static readonly Comparer<(string OrgUnitId, string Indicator)> ByUnitThenIndicator = Comparer<(string OrgUnitId, string Indicator)>.Create((x, y) =>
+    {
+        var c = string.CompareOrdinal(x.OrgUnitId, y.OrgUnitId);
+        return c != 0 ? c : string.CompareOrdinal(x.Indicator, y.Indicator);
+    });
 
     private void SetTarget(OrgUnitPart part, string orgUnitId, string key, Target? target)
     {
         var (period, indicator) = FigureKey.Split(key);
-        var at = orgUnitId + "|" + indicator;
+        var at = (orgUnitId, indicator);
         if (target is null)
         {
             part.Targets.Remove(key);
@@ -23,7 +29,7 @@ public sealed partial class TownshipAggregate
             return;
         }
         part.Targets[key] = target;
-        if (!_targets.TryGetValue(period, out var byUnit)) _targets[period] = byUnit = new SortedDictionary<string, OrgUnitTarget>(StringComparer.Ordinal);
+        if (!_targets.TryGetValue(period, out var byUnit)) _targets[period] = byUnit = new SortedDictionary<(string OrgUnitId, string Indicator), OrgUnitTarget>(ByUnitThenIndicator);
         byUnit[at] = new OrgUnitTarget(orgUnitId, target);
     }
 

@@ -58,6 +58,17 @@ public class TargetsTests
     }
 
     [Fact]
+    public void Targets_AreListedByPeriodThenOrgUnitThenIndicator()
+    {
+        var units = new[] { "v2", "v10", "v1" }.Select(id => (id, OrgUnitLevel.Village,
+            Ledger([.. Registered(), Target("2025", Farmland, 1), Target("2024", Sheep, 1, requestId: "t2"), Target("2024", Farmland, 1, requestId: "t3")]).State, 4L)).ToArray();
+        var listed = Township("town", units).Targets(new TargetQuery(null, null)).Targets;
+        Assert.Equal(
+            ["2024 v1 farmland", "2024 v1 sheep", "2024 v10 farmland", "2024 v10 sheep", "2024 v2 farmland", "2024 v2 sheep", "2025 v1 farmland", "2025 v10 farmland", "2025 v2 farmland"],
+            listed.Select(t => $"{t.Target.Period} {t.OrgUnitId} {t.Target.Indicator}"));
+    }
+
+    [Fact]
     public void Progress_OfTheTownship_IsJudgedOnTheTownshipTotal_OfAVillage_OnItsOwnValue()
     {
         var a = Ledger([.. Registered(), Report("2024Q1", (Farmland, 1000)), Report("2024Q2", (Farmland, 600)), Target("2024", Farmland, 2000, requestId: "ta")]);
