@@ -19,6 +19,8 @@ internal sealed class Options
           --period <p>        Period written by ReportValues and read in (d) (default 2099-12; never use 2023).
           --villages <n>      Also run (d): GetTotals with 33 vs n registered villages in a fresh township (e.g. 10000).
           --only <cases>      Run only these of a, b, c (e.g. "b"), for profiling one case; ratios need a.
+                              "rollup" (or e) runs (e): GetTotals of a rolled-up year vs a directly entered year
+                              (and ReportValues into a quarter vs a year), e.g. --only rollup or --only abce.
           --callers <n>       Run only this number of concurrent callers instead of 1 and 64.
           --allow-remote      Allow a non-loopback --target (the benchmark writes data).
           --help              This text.
@@ -33,6 +35,9 @@ internal sealed class Options
     public bool AllowRemote { get; private set; }
     public string Only { get; private set; } = "abc";
     public int? Callers { get; private set; }
+
+    /// <summary>(e) runs only when asked for: <c>--only rollup</c> (or an "e" among the letters).</summary>
+    public bool RollUp => Only.Contains("rollup", StringComparison.Ordinal) || Only.Contains('e', StringComparison.Ordinal);
     public bool Help { get; private set; }
 
     /// <summary>Parses the arguments; returns null and writes the reason on error.</summary>

@@ -23,6 +23,11 @@ internal static class Program
     private const double TotalsTarget = 0.8;
     private const double ReportTarget = 0.5;
     private const double ScalingTarget = 1.2;
+    private const double RollUpTarget = 1.2;
+
+    // (e): years written only by the benchmark, far from the demo's 2023 and from --period's default 2099-12.
+    private const string DirectYear = "2097";
+    private const string RolledUpYear = "2098";
     private const int MaxPages = 1_000;
 
     private static readonly int[] CallerCounts = [LowCallers, HighCallers];
@@ -79,7 +84,8 @@ internal static class Program
         }
 
         var results = new List<CaseResult>();
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        var basic = options.Only.Any(c => c is 'a' or 'b' or 'c');
+        foreach (var callers in !basic ? [] : options.Callers is { } only ? [only] : CallerCounts)
         {
             Console.WriteLine($"Running {callers} caller(s)...");
             if (options.Only.Contains('a')) results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
@@ -97,9 +103,25 @@ internal static class Program
             }
         }
 
-        Console.WriteLine();
-        Measurement.PrintTable(Console.Out, results);
-        PrintRatios(results);
+        if (basic)
+        {
+            Console.WriteLine();
+            Measurement.PrintTable(Console.Out, results);
+            PrintRatios(results);
+        }
+
+        if (options.RollUp)
+        {
+            if (!canReport)
+            {
+                Console.WriteLine();
+                Console.WriteLine("(e) is skipped: no village or no suitable indicator to report.");
+            }
+            else
+            {
+                await RunRollUpAsync(clients, options, villages, indicators, warmup, window);
+            }
+        }
 
         if (options.Villages is { } total)
         {
@@ -231,6 +253,86 @@ internal static class Program
             : (atLeast ? v >= target : v <= target) ? "PASS" : "FAIL";
         var shown = value is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-28} {shown,6} {op} {target:F1}  {verdict}"));
+    }
+
+    /// <summary>
+    /// (e): every village of the demo township reports the same indicators for <see cref="DirectYear"/> directly and for
+    /// the four quarters of <see cref="RolledUpYear"/>; then GetTotals of either year (the same indicators, so the same
+    /// number of totals) is measured in the same run, and ReportValues into a quarter (which changes the quarter's and
+    /// the year's kept totals) against ReportValues into a year.
+    /// </summary>
+    private static async Task RunRollUpAsync(
+        Clients clients, Options options, List<string> villages, List<string> indicators, TimeSpan warmup, TimeSpan window)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"(e) Roll-ups: {villages.Count} villages of {DemoTownship} report {indicators.Count} values for {DemoTownship} {DirectYear} " +
+                          $"and for each quarter of {RolledUpYear} (left on the server afterwards)");
+        var setup = new List<Task>();
+        foreach (var village in villages)
+        {
+            setup.Add(clients.Reporting[0].ReportValuesAsync(NewReport(village, DirectYear, indicators), clients.Options()).ResponseAsync);
+            foreach (var q in new[] { "Q1", "Q2", "Q3", "Q4" })
+            {
+                setup.Add(clients.Reporting[1].ReportValuesAsync(NewReport(village, RolledUpYear + q, indicators), clients.Options()).ResponseAsync);
+            }
+        }
+        try
+        {
+            await Task.WhenAll(setup);
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"(e) is skipped: a report failed: {e.StatusCode}: {e.Status.Detail}");
+            return;
+        }
+
+        GetTotalsRequest Totals(string year)
+        {
+            var request = new GetTotalsRequest { TownshipId = DemoTownship, Period = year };
+            request.Indicators.AddRange(indicators);
+            return request;
+        }
+
+        var direct = Totals(DirectYear);
+        var rolled = Totals(RolledUpYear);
+        var sample = await clients.Township[0].GetTotalsAsync(rolled, clients.Options());
+        Console.WriteLine($"Totals {RolledUpYear}: {sample.Totals.Count} totals, {sample.Totals.Count(t => t.FromPeriods.Count > 0)} rolled up from quarters, " +
+                          $"up to {(sample.Totals.Count == 0 ? 0 : sample.Totals.Max(t => t.RolledUpUnits))} villages rolled up, {sample.CalculateSize()} bytes");
+        await DescribeTotalsAsync(clients, DemoTownship, DirectYear, "Totals (all indicators)");
+
+        var results = new List<CaseResult>();
+        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        {
+            Console.WriteLine($"Running (e) with {callers} caller(s)...");
+            results.Add(await Measurement.RunCaseAsync($"(e1) GetTotals {DirectYear} entered", callers,
+                async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(direct, clients.Options()), warmup, window));
+            results.Add(await Measurement.RunCaseAsync($"(e2) GetTotals {RolledUpYear} rolled up", callers,
+                async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(rolled, clients.Options()), warmup, window));
+            results.Add(await Measurement.RunCaseAsync($"(e3) ReportValues into {DirectYear}", callers,
+                async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                    NewReport(villages[Random.Shared.Next(villages.Count)], DirectYear, indicators), clients.Options()), warmup, window));
+            results.Add(await Measurement.RunCaseAsync($"(e4) ReportValues into {RolledUpYear}Q3", callers,
+                async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                    NewReport(villages[Random.Shared.Next(villages.Count)], RolledUpYear + "Q3", indicators), clients.Options()), warmup, window));
+        }
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, results);
+        Console.WriteLine();
+        Console.WriteLine($"Rolled-up year / entered year, same callers (target for GetTotals p50 <= {RollUpTarget.ToString("F1", CultureInfo.InvariantCulture)}: " +
+                          "a rolled-up year is read from kept totals like an entered one):");
+        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        {
+            CaseResult? Find(string prefix) => results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
+            double? Ratio(CaseResult? x, CaseResult? y, Func<CaseResult, double> f) => x is { Usable: true } && y is { Usable: true } && f(y) > 0 ? f(x) / f(y) : null;
+            var (e1, e2, e3, e4) = (Find("(e1)"), Find("(e2)"), Find("(e3)"), Find("(e4)"));
+            PrintTarget($"GetTotals p50, {callers} caller(s)", Ratio(e2, e1, r => r.P50Ms), RollUpTarget, atLeast: false);
+            var throughput = Ratio(e2, e1, r => r.CallsPerSecond);
+            var writes = Ratio(e4, e3, r => r.CallsPerSecond);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  calls/s rolled-up/entered, {callers} caller(s): GetTotals {(throughput is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) : "n/a")}, " +
+                $"ReportValues quarter/year {(writes is { } w ? w.ToString("F2", CultureInfo.InvariantCulture) : "n/a")}"));
+        }
     }
 
     /// <summary>(d): GetTotals of a fresh township with 33 villages, then with <paramref name="total"/> villages.</summary>

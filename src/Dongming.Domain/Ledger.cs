@@ -17,6 +17,7 @@ public sealed record EventMeta(string Actor, string ActorName, DateTimeOffset At
 [JsonDerivedType(typeof(CaseOpened), "case_opened")]
 [JsonDerivedType(typeof(CaseTransitioned), "case_transitioned")]
 [JsonDerivedType(typeof(CaseUpdated), "case_updated")]
+[JsonDerivedType(typeof(TargetSet), "target_set")]
 public abstract record LedgerEvent(EventMeta Meta);
 
 /// <summary>The ledger was put on the roster as a village or as a township's own ledger.</summary>
@@ -82,7 +83,7 @@ public sealed record CaseTally(string CaseType, string? Batch, CaseStatus Status
 /// state in memory is always the persisted one. It also carries the change of the org unit's contribution to its
 /// township (null = removed).
 /// </summary>
-public sealed class LedgerEffect
+public sealed partial class LedgerEffect
 {
     internal LedgerEvent Event { get; init; } = null!;
     internal long Version { get; init; }
@@ -96,7 +97,7 @@ public sealed class LedgerEffect
     /// <summary>Cases of the contribution that changed (null = removed), by case id.</summary>
     public Dictionary<string, CaseTally?> Cases { get; } = new(StringComparer.Ordinal);
 
-    public bool IsEmpty => Figures.Count == 0 && Cases.Count == 0;
+    public bool IsEmpty => Figures.Count == 0 && Cases.Count == 0 && Targets.Count == 0;
 }
 
 /// <summary>
@@ -184,8 +185,12 @@ public sealed partial class LedgerState
                     {
                         if (Period.Parse(FigureKey.Split(key).Period).Start >= from.Start && Counts(key)) effect.Figures[key] = null;
                     }
+                    RetireTargets(effect, from);
                     break;
                 }
+            case TargetSet s:
+                PrepareTarget(effect, s, version, catalog);
+                break;
             case CaseOpened o:
                 effect.Case = o.Case;
                 break;
@@ -231,6 +236,7 @@ public sealed partial class LedgerState
             Cases[c.CaseId] = c;
             Index(CaseEvents, c.CaseId, effect.Version);
         }
+        CommitTarget(effect);
     }
 
     private static void Index(Dictionary<string, List<long>> index, string key, long version)

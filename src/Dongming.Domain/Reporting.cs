@@ -119,6 +119,15 @@ public static class Reporting
             v.Add(field, $"{indicator.Code} is the sum of its parts ({string.Join(", ", catalog.PartsOf(indicator.Code))}) and is computed, never entered");
             return false;
         }
+        return CheckLevel(v, field, level, indicator);
+    }
+
+    /// <summary>
+    /// An indicator belongs to an org unit of <paramref name="level"/>: a township-only indicator never does to a village
+    /// (a village neither enters it nor has a target of it). Records the violation and returns false otherwise.
+    /// </summary>
+    public static bool CheckLevel(Violations v, string field, OrgUnitLevel level, IndicatorDefinition indicator)
+    {
         if (level == OrgUnitLevel.Village && indicator.EnteredAt == EnteredAt.Township)
         {
             v.Add(field, $"{indicator.Code} is entered by the township only");

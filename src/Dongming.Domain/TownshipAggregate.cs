@@ -14,12 +14,14 @@ public enum ChangeOutcome
 /// <summary>What changed in an org unit's contribution between two versions of its ledger (null = removed).</summary>
 public sealed record ContributionChange(
     string OrgUnitId, OrgUnitLevel Level, long BaseVersion, long NewVersion,
-    IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At);
+    IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At,
+    IReadOnlyDictionary<string, Target?>? Targets = null);
 
 /// <summary>An org unit's whole contribution at one version of its ledger.</summary>
 public sealed record FullContribution(
     string OrgUnitId, OrgUnitLevel Level, long Version,
-    IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At);
+    IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At,
+    IReadOnlyDictionary<string, Target>? Targets = null);
 
 /// <summary>One org unit's part of the township's figures, at one journal version of its ledger.</summary>
 public sealed class OrgUnitPart
@@ -28,22 +30,27 @@ public sealed class OrgUnitPart
     public long Version { get; set; }
     public Dictionary<string, Contributed> Figures { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Target> Targets { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What to read of a township's totals.</summary>
-public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators, bool IncludeBreakdown)
+/// <summary>What to read of a township's totals; with <see cref="ComparePeriod"/>, each total compared with that period's.</summary>
+public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators, bool IncludeBreakdown, Period? ComparePeriod = null)
 {
     /// <summary>Most indicators one read may name.</summary>
     public const int MaxIndicators = 500;
 
-    /// <summary>Validates the parts of a totals request: the period and the indicator codes (against the catalog).</summary>
-    public static TotalsQuery Validate(IndicatorCatalog catalog, string? period, IReadOnlyList<string> indicators, bool includeBreakdown)
+    /// <summary>
+    /// Validates the parts of a totals request: the period, the indicator codes (against the catalog) and the optional
+    /// period to compare with (<see cref="YearOverYear.CheckComparable"/>).
+    /// </summary>
+    public static TotalsQuery Validate(IndicatorCatalog catalog, string? period, IReadOnlyList<string> indicators, bool includeBreakdown, string? comparePeriod = null)
     {
         var v = new Violations();
         var p = Period.Parse(v, "period", period);
         CheckIndicators(v, catalog, indicators);
+        var compared = YearOverYear.CheckComparable(v, "compare_period", p, comparePeriod);
         v.ThrowIfAny();
-        return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown);
+        return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown, compared);
     }
 
     /// <summary>Indicator codes of a read: at most <see cref="MaxIndicators"/>, each well-formed and in the catalog.</summary>
@@ -65,14 +72,15 @@ public sealed record TotalPart(string OrgUnitId, decimal Value, FigureFlags Flag
 /// A township total of one indicator in one period: the township's own entry plus the sum of its villages (a ratio:
 /// the township's entry). <see cref="AtLeast"/> when any part is a lower bound; <see cref="PartialUnits"/> counts
 /// the org units whose computed value lacks some parts; <see cref="From"/> lists the entered periods a rolled-up
-/// total came from (empty when every part was entered for the period itself).
+/// total came from (empty when every part was entered for the period itself) and <see cref="RolledUpUnits"/> counts
+/// the org units whose part is rolled up; <see cref="Compared"/> is set when the query compares with another period.
 /// </summary>
 public sealed record TotalFigure(
     string Indicator, decimal Value, int VillagesReporting, string Unit, bool Computed, bool AtLeast, int PartialUnits,
-    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null);
+    IReadOnlyList<string> From, IReadOnlyList<TotalPart>? Breakdown = null, int RolledUpUnits = 0, TotalComparison? Compared = null);
 
-/// <summary>A township's totals for one period, at one version of the kept totals.</summary>
-public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version)
+/// <summary>A township's totals for one period, at one version of the kept totals (compared with <see cref="ComparePeriod"/>'s, if set).</summary>
+public sealed record TotalsAnswer(string TownshipId, Period Period, IReadOnlyList<TotalFigure> Totals, DateTimeOffset AsOf, long Version, Period? ComparePeriod = null)
 {
     /// <summary>
     /// What changed since <paramref name="previous"/>: the totals that are new or differ (value, qualifiers or
@@ -139,6 +147,7 @@ public sealed partial class TownshipAggregate
         public decimal? Township;
         public int AtLeast;
         public int Partial;
+        public int RolledUp;
         /// <summary>Entered periods the rolled-up parts came from, with how many parts name each.</summary>
         public SortedDictionary<string, int>? From;
     }
@@ -182,6 +191,7 @@ public sealed partial class TownshipAggregate
         var part = Part(change.OrgUnitId, change.Level);
         foreach (var (key, value) in change.Figures) SetFigure(part, key, value);
         foreach (var (caseId, tally) in change.Cases) SetCase(part, caseId, tally);
+        foreach (var (key, target) in change.Targets ?? EmptyTargetChange) SetTarget(part, change.OrgUnitId, key, target);
         part.Version = change.NewVersion;
         Touch(change.At);
         return ChangeOutcome.Applied;
@@ -203,6 +213,7 @@ public sealed partial class TownshipAggregate
         {
             if (!part.Cases.TryGetValue(id, out var old) || old != tally) { SetCase(part, id, tally); changed = true; }
         }
+        changed |= ReplaceTargets(part, c.OrgUnitId, c.Targets ?? EmptyTargets);
         part.Version = c.Version;
         if (changed) Touch(c.At);
         return changed;
@@ -231,7 +242,7 @@ public sealed partial class TownshipAggregate
             foreach (var code in kept.Keys.Union(right.Keys, StringComparer.Ordinal))
             {
                 if (!kept.TryGetValue(code, out var a) || !right.TryGetValue(code, out var b) || a.Sum != b.Sum || a.Villages != b.Villages
-                    || a.Township != b.Township || a.AtLeast != b.AtLeast || a.Partial != b.Partial
+                    || a.Township != b.Township || a.AtLeast != b.AtLeast || a.Partial != b.Partial || a.RolledUp != b.RolledUp
                     || !(a.From ?? []).SequenceEqual(b.From ?? []))
                     wrong.Add(FigureKey.Of(period, code));
             }
@@ -284,6 +295,7 @@ public sealed partial class TownshipAggregate
         else cell.Township = sign > 0 ? f.Value : null;
         if (f.Flags.HasFlag(FigureFlags.AtLeast)) cell.AtLeast += sign;
         if (f.Flags.HasFlag(FigureFlags.Partial)) cell.Partial += sign;
+        if (f.Flags.HasFlag(FigureFlags.RolledUp)) cell.RolledUp += sign;
         if (f.From is null) return;
         cell.From ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var p in f.From)
@@ -330,6 +342,7 @@ public sealed partial class TownshipAggregate
         var result = new List<TotalFigure>();
         if (_totals.TryGetValue(period, out var byIndicator))
         {
+            var comparison = query.ComparePeriod is { } compared ? new TotalsComparer(this, query.Period, compared, catalog) : null;
             var codes = query.Indicators.Count > 0 ? query.Indicators.Where(byIndicator.ContainsKey) : byIndicator.Keys;
             foreach (var code in codes.Order(StringComparer.Ordinal))
             {
@@ -337,12 +350,13 @@ public sealed partial class TownshipAggregate
                 catalog.TryGet(code, out var def);
                 var isRatio = def?.Kind == IndicatorKind.Ratio;
                 if (isRatio && cell.Township is null) continue;
-                result.Add(new TotalFigure(code, isRatio ? cell.Township!.Value : cell.Sum, cell.Villages, def?.Unit ?? string.Empty,
+                var value = isRatio ? cell.Township!.Value : cell.Sum;
+                result.Add(new TotalFigure(code, value, cell.Villages, def?.Unit ?? string.Empty,
                     catalog.IsComputed(code), cell.AtLeast > 0, cell.Partial, cell.From is null ? [] : [.. cell.From.Keys],
-                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null));
+                    query.IncludeBreakdown ? Breakdown(FigureKey.Of(period, code)) : null, cell.RolledUp, comparison?.Of(code, value)));
             }
         }
-        return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version);
+        return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version, query.ComparePeriod);
     }
 
     private List<TotalPart> Breakdown(string key) =>

@@ -99,8 +99,11 @@ public interface ITownshipGrain : IGrainWithStringKey
     /// <summary>Replaces one ledger's whole contribution.</summary>
     [Alias("ApplyFull")] Task ApplyFull(FullContribution contribution);
 
-    /// <summary>Totals of one period (no indicators = all); the period and codes are validated here.</summary>
-    [Alias("GetTotals"), ReadOnly] Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown);
+    /// <summary>
+    /// Totals of one period (no indicators = all), each compared with <paramref name="comparePeriod"/>'s when given; the
+    /// periods and codes are validated here.
+    /// </summary>
+    [Alias("GetTotals"), ReadOnly] Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown, string? comparePeriod = null);
 
     /// <summary>Case counts.</summary>
     [Alias("GetCaseSummary"), ReadOnly] Task<CaseSummary> GetCaseSummary(CaseSummaryQuery query);

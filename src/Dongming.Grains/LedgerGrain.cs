@@ -19,10 +19,12 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
 
     private DateOnly Today => CaseDates.Today(clock);
 
-    protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.GetAsync();
+    // The current catalog, not the silo's copy as it happens to be: the fold (roll-ups, computed parents) needs every
+    // indicator the events name, and one defined through another silo may be missing from this silo's copy.
+    protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.CurrentAsync();
 
-    /// <summary>2: entered figures and history indexes (format 1 held the figures only).</summary>
-    protected override int StateFormat => 2;
+    /// <summary>3: targets and their history index (2: entered figures and history indexes; 1: the figures only).</summary>
+    protected override int StateFormat => 3;
 
     protected override void AfterSnapshot() => State.Rebuild(_catalog);
 
@@ -109,6 +111,9 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     /// </summary>
     private async Task<(long Version, JournalEvent? Replay)> WriteAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken)
     {
+        // The catalog the request was validated with (the silo's copy, refreshed for its codes): an indicator defined
+        // after this ledger was loaded must roll up to quarters and years and sum into its parents like the others.
+        _catalog = await catalogs.GetAsync();
         var baseVersion = Version;
         var effect = State.Prepare(e, baseVersion + 1, _catalog);
         var result = await PersistAsync(e, requestId, fingerprint, _ => State.Commit(effect), cancellationToken);
@@ -122,7 +127,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(info.TownshipId));
         try
         {
-            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow())))
+            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow(), effect.Targets)))
                 await township.ApplyFull(Contribution()!);
             _townshipStale = false;
         }
@@ -260,6 +265,6 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         if (State.Info(OrgUnitId) is not { } info) return null;
         var (figures, cases) = State.Contribution();
-        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow());
+        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow(), State.TargetContribution());
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private TownshipAggregate _aggregate = null!;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _checkpointedVersion;
-    private readonly Dictionary<(string Period, string Indicators, bool Breakdown), TotalsAnswer> _answers = [];
+    private readonly Dictionary<(string Period, string Indicators, bool Breakdown, string Compare), TotalsAnswer> _answers = [];
     private long _answersVersion = -1;
     private bool _registered;
     private int _deadSilosSeen;
@@ -78,7 +78,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
             var restored = new TownshipAggregate(TownshipId);
             foreach (var (id, part) in saved.Units)
-                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf));
+                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets));
             _aggregate = restored;
             _checkpointedVersion = _aggregate.Version;
         }
@@ -189,14 +189,14 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         return Task.CompletedTask;
     }
 
-    public async Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown)
+    public async Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown, string? comparePeriod = null)
     {
         EnsureRegistered();
-        var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown);
+        var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown, comparePeriod ?? string.Empty);
         if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
         if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
         var catalog = await catalogs.ForCodesAsync(indicators);
-        var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown), catalog);
+        var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown, comparePeriod), catalog);
         if (_answers.Count < 256 && _answersVersion == _aggregate.Version) _answers[key] = answer;
         return answer;
     }

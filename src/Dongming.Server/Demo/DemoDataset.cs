@@ -16,6 +16,23 @@ public sealed class DemoDataset
     public required IReadOnlyList<(string Code, decimal Value, bool AtLeast, string CarriedBy)> Township2023 { get; init; }
     public required IReadOnlyList<CaseTypeDefinition> CaseTypes { get; init; }
 
+    /// <summary>
+    /// Indicators the 2024 plan sets targets for that the 2023 catalog lacks: high-standard farmland built (entered by
+    /// each village, summed into the township) and major safety accidents (a count the township enters).
+    /// </summary>
+    public static IReadOnlyList<IndicatorDefinition> PlanIndicators { get; } =
+    [
+        new("high_standard_farmland_area", "高标准农田建设面积", "High-standard farmland built", "mu", "agriculture", IndicatorKind.Flow, EnteredAt.Village, null),
+        new("major_safety_accidents", "重大安全事故", "Major safety accidents", "case", "safety", IndicatorKind.Flow, EnteredAt.Township, null),
+    ];
+
+    /// <summary>
+    /// The quantified targets of the 2024 plan (targets-2024.tsv), all of the township as a whole; the file gives no
+    /// direction, so it is read from the plan's wording: 不发生 (must not happen) is a ceiling, every other target a
+    /// minimum to reach.
+    /// </summary>
+    public IReadOnlyList<(string Code, string Period, decimal Value, TargetDirection Direction, string Quote)> Targets2024 { get; init; } = [];
+
     public static DemoDataset Load()
     {
         var villages = Rows("villages.tsv").Select(r => new VillageInfo(r["id"], r["name_zh"], r["kind"] switch
@@ -30,6 +47,8 @@ public sealed class DemoDataset
         var figures = Rows("township-2023.tsv").Select(r => (r["code"], decimal.Parse(r["value"], CultureInfo.InvariantCulture),
             r["exactness"].StartsWith("at_least", StringComparison.Ordinal), r["carried_by"])).ToList();
         var caseTypes = Rows("cases-2023.tsv").Select(r => new CaseTypeDefinition(r["case_type"], r["name_zh"], r["name_en"])).DistinctBy(t => t.Code).ToList();
+        var targets = Rows("targets-2024.tsv").Select(r => (r["code"], r["period"], decimal.Parse(r["target"], CultureInfo.InvariantCulture),
+            r["quote"].Contains("不发生", StringComparison.Ordinal) ? TargetDirection.AtMost : TargetDirection.AtLeast, r["quote"])).ToList();
         return new DemoDataset
         {
             Township = new TownshipInfo(TownshipId, "东明镇", "150525105000", "stats-division"),
@@ -37,6 +56,7 @@ public sealed class DemoDataset
             Indicators = indicators,
             Township2023 = figures,
             CaseTypes = caseTypes,
+            Targets2024 = targets,
         };
     }
 

@@ -7,14 +7,16 @@ using Microsoft.Extensions.Options;
 namespace Dongming.Server.Demo;
 
 /// <summary>
-/// Loads the 2023 dataset on first start (Dongming:Demo:Load). Every write carries a fixed request id, so a
-/// second run — or several silos starting at once — applies nothing twice; a marker stream skips the work
-/// once it is done. Where the report names the villages carrying a figure, only they carry it; every other
-/// split across villages is illustrative (the reports say so in their comment).
+/// Loads the 2023 dataset on first start (Dongming:Demo:Load), then the 2024 plan's targets. Every write carries a
+/// fixed request id, so a second run — or several silos starting at once — applies nothing twice; a marker stream
+/// per part skips the work once it is done (so a server that loaded 2023 before targets existed gets them once).
+/// Where the report names the villages carrying a figure, only they carry it; every other split across villages is
+/// illustrative (the reports say so in their comment).
 /// </summary>
 public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptions<DemoOptions> options, ILogger<DemoLoader> logger) : IHostedService
 {
     private const string MarkerStream = "demo/dongming-2023";
+    private const string TargetsMarkerStream = "demo/dongming-2024-targets";
     private static readonly Actor Loader = Actor.System;
 
     /// <summary>Figures the report ties to named villages (carried_by), and how many villages carry them.</summary>
@@ -35,14 +37,40 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Load) return;
-        var versions = await store.GetVersionsAsync([MarkerStream], cancellationToken);
-        if (versions.GetValueOrDefault(MarkerStream) > 0) { logger.LogInformation("Demo dataset already loaded"); return; }
-        var started = DateTimeOffset.UtcNow;
+        var versions = await store.GetVersionsAsync([MarkerStream, TargetsMarkerStream], cancellationToken);
         var data = DemoDataset.Load();
-        await LoadAsync(grains, data, cancellationToken);
-        await store.AppendAsync(new AppendRequest(MarkerStream, 0, [new NewEvent("demo_loaded", "{}"u8.ToArray(), "done", "done")]), cancellationToken);
-        logger.LogInformation("Loaded the 2023 dataset of {Township}: {Villages} villages, {Indicators} indicators, in {Elapsed:F1} s",
-            data.Township.Name, data.Villages.Count, data.Indicators.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        if (versions.GetValueOrDefault(MarkerStream) > 0)
+        {
+            logger.LogInformation("Demo dataset already loaded");
+        }
+        else
+        {
+            var started = DateTimeOffset.UtcNow;
+            await LoadAsync(grains, data, cancellationToken);
+            await store.AppendAsync(new AppendRequest(MarkerStream, 0, [new NewEvent("demo_loaded", "{}"u8.ToArray(), "done", "done")]), cancellationToken);
+            logger.LogInformation("Loaded the 2023 dataset of {Township}: {Villages} villages, {Indicators} indicators, in {Elapsed:F1} s",
+                data.Township.Name, data.Villages.Count, data.Indicators.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        }
+        if (versions.GetValueOrDefault(TargetsMarkerStream) > 0) return;
+        await LoadTargetsAsync(grains, data, cancellationToken);
+        await store.AppendAsync(new AppendRequest(TargetsMarkerStream, 0, [new NewEvent("demo_loaded", "{}"u8.ToArray(), "done", "done")]), cancellationToken);
+        logger.LogInformation("Loaded the 2024 targets of {Township}: {Targets} targets", data.Township.Name, data.Targets2024.Count);
+    }
+
+    /// <summary>
+    /// Defines the indicators the 2024 plan needs, then sets its targets for the township as a whole (the township's
+    /// own ledger; judged on the township totals), each with the plan's wording as its note.
+    /// </summary>
+    public static async Task LoadTargetsAsync(IGrainFactory grains, DemoDataset data, CancellationToken cancellationToken)
+    {
+        await grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).DefineIndicators(DemoDataset.PlanIndicators, "demo-2024-plan-catalog", Loader);
+        var township = grains.GetGrain<ILedgerTargets>(GrainKeys.Ledger(data.Township.TownshipId));
+        foreach (var (code, period, value, direction, quote) in data.Targets2024)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await township.SetTarget(new SetTargetCommand(data.Township.TownshipId, code, period, ExactDecimal.Format(value), direction,
+                $"demo-{period}-target-{code}", quote), Loader, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

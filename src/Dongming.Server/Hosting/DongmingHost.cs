@@ -103,6 +103,7 @@ public static class DongmingHost
         app.MapGrpcService<ReportingGrpcService>();
         app.MapGrpcService<TownshipGrpcService>();
         app.MapGrpcService<CaseGrpcService>();
+        app.MapGrpcService<PlanningGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

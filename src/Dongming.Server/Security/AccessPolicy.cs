@@ -18,6 +18,11 @@ public enum Operation
     ManageCase,
     /// <summary>Repairs a township's totals: admin; township staff of that township.</summary>
     Repair,
+    /// <summary>
+    /// Sets targets (目标任务下达): admin; township staff for their township and its villages. Not village reporters:
+    /// a village's target is handed down to it, not set by the one who reports against it.
+    /// </summary>
+    SetTarget,
     /// <summary>Roster, catalog and case-type definitions: admin only.</summary>
     Define,
 }
@@ -42,6 +47,9 @@ public abstract record Target
 
     /// <summary>A case, located through the case registry.</summary>
     public sealed record Case(string Id) : Target;
+
+    /// <summary>Several targets at once: allowed only when every one of them is (e.g. a township and one org unit in it).</summary>
+    public sealed record All(IReadOnlyList<Target> Parts) : Target;
 }
 
 /// <summary>One row of the policy table.</summary>
@@ -79,6 +87,15 @@ public sealed class AccessPolicy(GrainRefs refs)
     /// <summary>A township as a whole, or every village of it when the request asks for the per-village breakdown.</summary>
     private static Target Township(string id, bool breakdown) => breakdown ? new Target.TownshipDetail(id) : new Target.Township(id);
 
+    /// <summary>
+    /// A township's targets: all of them are every village's data (<see cref="Target.TownshipDetail"/>); the township's
+    /// own are the township's (like its totals); one village's need both the township and the village in scope.
+    /// </summary>
+    private static Target Planned(string townshipId, string orgUnitId) =>
+        string.IsNullOrEmpty(orgUnitId) ? new Target.TownshipDetail(townshipId)
+        : orgUnitId == townshipId ? new Target.Township(townshipId)
+        : new Target.All([new Target.Township(townshipId), new Target.OrgUnit(orgUnitId)]);
+
     public static readonly IReadOnlyDictionary<string, Rule> Table = new Dictionary<string, Rule>(StringComparer.Ordinal)
     {
         ["/dongming.v1.VillageService/ListVillages"] = R<ListVillagesRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
@@ -113,6 +130,11 @@ public sealed class AccessPolicy(GrainRefs refs)
             ? new Target.TownshipDetail(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId)
             : new Target.OrgUnit(r.VillageId)),
         ["/dongming.v1.CaseService/GetCaseHistory"] = R<GetCaseHistoryRequest>(Operation.Read, r => new Target.Case(r.CaseId)),
+
+        ["/dongming.v1.PlanningService/SetTarget"] = R<SetTargetRequest>(Operation.SetTarget, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.PlanningService/ListTargets"] = R<ListTargetsRequest>(Operation.Read, r => Planned(r.TownshipId, r.OrgUnitId)),
+        ["/dongming.v1.PlanningService/GetTargetHistory"] = R<GetTargetHistoryRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.PlanningService/GetProgress"] = R<GetProgressRequest>(Operation.Read, r => Planned(r.TownshipId, r.OrgUnitId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
@@ -139,6 +161,12 @@ public sealed class AccessPolicy(GrainRefs refs)
             Target.Township t => $" on township '{Safe(t.Id)}'",
             Target.TownshipDetail t => $" on every village of township '{Safe(t.Id)}'",
             Target.Case c => $" on case '{Safe(c.Id)}'",
+            Target.All a => string.Concat(a.Parts.Select(p => p switch
+            {
+                Target.OrgUnit o => $" on org unit '{Safe(o.Id)}'",
+                Target.Township t => $" on township '{Safe(t.Id)}'",
+                _ => string.Empty,
+            })),
             _ => string.Empty,
         };
         return $"the caller's token ({roles}) does not allow {method[(method.LastIndexOf('/') + 1)..]}{what}";
@@ -148,6 +176,14 @@ public sealed class AccessPolicy(GrainRefs refs)
 
     private async Task<bool> Allows(string role, Operation op, Target target, CallerScope caller)
     {
+        if (target is Target.All all)
+        {
+            foreach (var part in all.Parts)
+            {
+                if (!await Allows(role, op, part, caller)) return false;
+            }
+            return all.Parts.Count > 0;
+        }
         switch (role)
         {
             case Roles.Viewer:
@@ -167,6 +203,8 @@ public sealed class AccessPolicy(GrainRefs refs)
                     // Township-level values only: the township's own ledger (org_unit_id == the township).
                     Operation.ReportValues => target is Target.OrgUnit o && o.Id == caller.Township,
                     Operation.Repair => target is Target.Township t && t.Id == caller.Township,
+                    // The township's own targets and its villages'.
+                    Operation.SetTarget => target is Target.OrgUnit o && await TownshipOf(o.Id) == caller.Township,
                     _ => false,
                 };
             case Roles.VillageReporter when caller.Villages.Count > 0:

@@ -16,7 +16,7 @@ using WireVillageKind = Dongming.Contracts.V1.VillageKind;
 namespace Dongming.Server.Services;
 
 /// <summary>Translation between the wire (protobuf) and the grains' messages and domain types.</summary>
-public static class Mappers
+public static partial class Mappers
 {
     /// <summary>The audit actor of a call: the token's subject and display name.</summary>
     public static Actor Actor(ServerCallContext context)
@@ -183,7 +183,16 @@ public static class Mappers
             AtLeast = t.AtLeast,
             PartialUnits = t.PartialUnits,
             FromPeriods = { t.From },
+            RolledUpUnits = t.RolledUpUnits,
         };
+        if (t.Compared is { } c)
+        {
+            total.ComparedValue = c.ComparedValue is { } v ? Dec(v) : string.Empty;
+            total.Change = c.Change is { } change ? Dec(change) : string.Empty;
+            total.ChangeRatio = c.ChangeRatio is { } ratio ? Dec(ratio) : string.Empty;
+            total.ComparedAtLeast = c.ComparedAtLeast;
+            total.RecordHigh = c.RecordHigh;
+        }
         if (t.Breakdown is { } parts)
         {
             total.Breakdown.AddRange(parts.Select(b => new Contribution

@@ -37,7 +37,7 @@ public sealed class WatchOptions
 public sealed class TotalsFeed(GrainRefs refs, IOptions<WatchOptions> options, ILogger<TotalsFeed> logger)
 {
     /// <summary>What a feed watches.</summary>
-    public sealed record Key(string TownshipId, string Period, string Indicators, bool Breakdown);
+    public sealed record Key(string TownshipId, string Period, string Indicators, bool Breakdown, string? ComparePeriod);
 
     private readonly ConcurrentDictionary<Key, Feed> _feeds = new();
     private readonly GrainRefs _refs = refs;
@@ -45,8 +45,8 @@ public sealed class TotalsFeed(GrainRefs refs, IOptions<WatchOptions> options, I
     private readonly ConcurrentDictionary<string, int> _perCaller = new(StringComparer.Ordinal);
     private int _streams;
 
-    public static Key KeyOf(string townshipId, string period, IEnumerable<string> indicators, bool breakdown) =>
-        new(townshipId, period, string.Join(',', indicators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)), breakdown);
+    public static Key KeyOf(string townshipId, string period, IEnumerable<string> indicators, bool breakdown, string? comparePeriod) =>
+        new(townshipId, period, string.Join(',', indicators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)), breakdown, comparePeriod);
 
     /// <summary>Admits one more stream of <paramref name="caller"/>, or RESOURCE_EXHAUSTED.</summary>
     public IDisposable Admit(string caller)
@@ -133,7 +133,7 @@ public sealed class TotalsFeed(GrainRefs refs, IOptions<WatchOptions> options, I
         {
             try
             {
-                var answer = await owner._refs.Township(key.TownshipId).GetTotals(key.Period, [.. key.Indicators.Split(',', StringSplitOptions.RemoveEmptyEntries)], key.Breakdown);
+                var answer = await owner._refs.Township(key.TownshipId).GetTotals(key.Period, [.. key.Indicators.Split(',', StringSplitOptions.RemoveEmptyEntries)], key.Breakdown, key.ComparePeriod);
                 lock (_lock) _current = answer;
                 return answer;
             }
@@ -203,7 +203,7 @@ public sealed class TotalsFeed(GrainRefs refs, IOptions<WatchOptions> options, I
                     // The timeout keeps the loop noticing that its last watcher left.
                     var version = await township.WaitForChange(current.Version, TimeSpan.FromSeconds(20));
                     if (version == current.Version) continue;
-                    var next = await township.GetTotals(key.Period, [.. indicators], key.Breakdown);
+                    var next = await township.GetTotals(key.Period, [.. indicators], key.Breakdown, key.ComparePeriod);
                     var change = next.ChangesSince(current);
                     lock (_lock) _current = next;
                     if (!change.IsEmpty) Publish(Message(next, change));

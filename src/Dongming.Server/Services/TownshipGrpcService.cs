@@ -19,18 +19,19 @@ public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TimePro
     }
 
     public override async Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context) =>
-        ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown));
+        ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod)));
 
     private static GetTotalsResponse ToWire(TotalsAnswer answer)
     {
         var response = new GetTotalsResponse { TownshipId = answer.TownshipId, Period = answer.Period.ToString(), AsOf = Mappers.Ts(answer.AsOf), Version = answer.Version };
+        response.ComparePeriod = answer.ComparePeriod?.ToString() ?? string.Empty;
         response.Totals.AddRange(answer.Totals.Select(Mappers.ToWire));
         return response;
     }
 
     public override async Task WatchTotals(WatchTotalsRequest request, IServerStreamWriter<WatchTotalsResponse> responseStream, ServerCallContext context)
     {
-        var key = TotalsFeed.KeyOf(Mappers.Route(request.TownshipId, "township_id"), request.Period, request.Indicators, request.IncludeBreakdown);
+        var key = TotalsFeed.KeyOf(Mappers.Route(request.TownshipId, "township_id"), request.Period, request.Indicators, request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod));
         using var admission = feed.Admit(Mappers.Actor(context).Subject);
         // The stream ends when the caller's token expires: a watch never outlives the right to read.
         using var expiry = new CancellationTokenSource(TokenLifetimeLeft(context));

@@ -79,9 +79,9 @@ public sealed class TelemetryTests
     private static async Task Seed(IGrainFactory grains)
     {
         var dataset = Dongming.Server.Demo.DemoDataset.Load();
-        var caller = Dongming.Grains.Caller.From(Dongming.Domain.Actor.System);
-        await grains.GetGrain<Dongming.Grains.ICatalogGrain>(Dongming.Grains.GrainKeys.Catalog).DefineIndicators(dataset.Indicators, "otel-catalog", caller);
-        var roster = grains.GetGrain<Dongming.Grains.IRosterGrain>(Dongming.Grains.GrainKeys.Roster);
+        var caller = Dongming.Domain.Actor.System;
+        await grains.GetGrain<Dongming.Grains.Abstractions.ICatalogGrain>(Dongming.Grains.Abstractions.GrainKeys.Catalog).DefineIndicators(dataset.Indicators, "otel-catalog", caller);
+        var roster = grains.GetGrain<Dongming.Grains.Abstractions.IRosterGrain>(Dongming.Grains.Abstractions.GrainKeys.Roster);
         await roster.RegisterTownship(dataset.Township, caller);
         await roster.RegisterVillage(dataset.Villages[0] with { VillageId = "otel-village" }, caller);
     }

@@ -44,6 +44,10 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.CaseService/UpdateCase"] = "OOOD",
         ["/dongming.v1.CaseService/ListCases"] = "OODO",
         ["/dongming.v1.CaseService/GetCaseHistory"] = "OOOO",
+        ["/dongming.v1.PlanningService/SetTarget"] = "OODD",
+        ["/dongming.v1.PlanningService/ListTargets"] = "OOOO",
+        ["/dongming.v1.PlanningService/GetTargetHistory"] = "OOOO",
+        ["/dongming.v1.PlanningService/GetProgress"] = "OOOO",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -145,6 +149,19 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             var opened = await OpenCaseAsync(s);
             await new CaseService.CaseServiceClient(c).GetCaseHistoryAsync(new GetCaseHistoryRequest { CaseId = opened.CaseId });
         },
+        // Targets of the township itself (staff set them; a reporter reads them like the township's totals).
+        ["/dongming.v1.PlanningService/SetTarget"] = (_, c) => new PlanningService.PlanningServiceClient(c).SetTargetAsync(new SetTargetRequest
+        {
+            OrgUnitId = "dongming",
+            Indicator = "fire_drills",
+            Period = Rpc.FreshPeriod(),
+            Target = "1",
+            Direction = TargetDirection.AtLeast,
+            RequestId = Rpc.Id(),
+        }).ResponseAsync,
+        ["/dongming.v1.PlanningService/ListTargets"] = (_, c) => new PlanningService.PlanningServiceClient(c).ListTargetsAsync(new ListTargetsRequest { TownshipId = "dongming", OrgUnitId = "dongming", Period = "2024" }).ResponseAsync,
+        ["/dongming.v1.PlanningService/GetTargetHistory"] = (_, c) => new PlanningService.PlanningServiceClient(c).GetTargetHistoryAsync(new GetTargetHistoryRequest { OrgUnitId = "datai", Indicator = "livestock_sheep", Period = "2024" }).ResponseAsync,
+        ["/dongming.v1.PlanningService/GetProgress"] = (_, c) => new PlanningService.PlanningServiceClient(c).GetProgressAsync(new GetProgressRequest { TownshipId = "dongming", OrgUnitId = "dongming", Period = "2024", AsOf = "2024-06-30" }).ResponseAsync,
     };
 
     public static TheoryData<string, Who> Matrix()
@@ -174,7 +191,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
     [Fact]
     public void PolicyTable_CoversEveryRpcOfTheContract_AndTheTestsCoverTheTable()
     {
-        var contract = new[] { VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor }
+        var contract = new[] { VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor, PlanningService.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(contract, AccessPolicy.Table.Keys.Order(StringComparer.Ordinal));
