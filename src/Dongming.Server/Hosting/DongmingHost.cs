@@ -120,6 +120,8 @@ public static class DongmingHost
         app.MapGrpcService<ReportingGrpcService>();
         app.MapGrpcService<TownshipGrpcService>();
         app.MapGrpcService<CaseGrpcService>();
+        app.MapGrpcService<QualityGrpcService>();
+        app.MapGrpcService<ApprovalGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

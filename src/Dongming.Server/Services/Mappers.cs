@@ -69,6 +69,7 @@ public static class Mappers
         Kind = ToWire(v.Kind),
         TownshipId = v.TownshipId,
         RetiredFrom = v.RetiredFrom ?? string.Empty,
+        ActiveFrom = v.ActiveFrom ?? string.Empty,
     };
 
     public static Village ToWire(OrgUnitInfo u) => new()
@@ -235,6 +236,7 @@ public static class Mappers
             Returned = c.Returned,
             OpenedBy = c.OpenedBy,
             UpdatedAt = Ts(c.UpdatedAt),
+            DeadlineExtensions = c.Extensions,
         };
         if (c.Location is { } l) wire.Location = new Location { Longitude = Dec(l.Longitude), Latitude = Dec(l.Latitude) };
         return wire;
@@ -268,6 +270,11 @@ public static class Mappers
             Closed = s.Closed,
             Transferred = s.Transferred,
             ClosedOnTime = s.ClosedOnTime,
+            Completed = s.Completed,
+            Rectified = s.Rectified,
+            DueSoon = s.DueSoon,
+            Extended = s.Extended,
+            DueWithinDays = s.DueWithinDays,
         };
         response.Rows.AddRange(s.Rows.Select(r => new Contracts.V1.CaseSummaryRow
         {
@@ -277,6 +284,8 @@ public static class Mappers
             Count = r.Count,
             Overdue = r.Overdue,
             ClosedOnTime = r.ClosedOnTime,
+            DueSoon = r.DueSoon,
+            Extended = r.Extended,
         }));
         response.Breakdown.AddRange(s.Breakdown.Select(u => new CaseSummaryVillage
         {
@@ -286,6 +295,8 @@ public static class Mappers
             Overdue = u.Overdue,
             Closed = u.Closed,
             ClosedOnTime = u.ClosedOnTime,
+            DueSoon = u.DueSoon,
+            Extended = u.Extended,
         }));
         return response;
     }
