@@ -151,6 +151,7 @@ public static class CaseRules
         var deadline = CaseDates.Parse(v, "deadline", m.Deadline, required: false);
         if (m.Assignee is not null) Text.CheckText(v, "assignee", m.Assignee, 64);
         if (m.Deadline is null && m.Assignee is null && m.Repeat is null && m.Returned is null) v.Add("deadline", "nothing to change: set deadline, assignee, repeat or returned");
+        if (m.Deadline is not null && string.IsNullOrWhiteSpace(m.Note)) v.Add("note", "a reason is required to change the deadline (it is kept in the case's history)");
         v.ThrowIfAny();
         var fingerprint = Reporting.Fingerprint("update", m.CaseId, m.ExpectedVersion.ToString(CultureInfo.InvariantCulture), m.Deadline, m.Assignee, m.Repeat?.ToString(), m.Returned?.ToString(), m.Note);
         return new ValidatedUpdate(m.CaseId, m.ExpectedVersion, new CaseChanges(deadline, m.Assignee, m.Repeat, m.Returned),
@@ -174,18 +175,29 @@ public static class CaseRules
 /// A listing of cases: filters combined with AND, sorted by deadline then case id, a page at a time (keyset paging:
 /// the page token is the position of the last case of the previous page).
 /// </summary>
-public sealed record CaseQuery(string? CaseType, CaseStatus? Status, string? Batch, DateOnly? OverdueAsOf, DateOnly? AfterDeadline, string? AfterCaseId, int Limit)
+/// <param name="DueFrom">With <paramref name="DueTo"/>: only open cases whose deadline lies in [DueFrom, DueTo] (due soon).</param>
+public sealed record CaseQuery(string? CaseType, CaseStatus? Status, string? Batch, DateOnly? OverdueAsOf, DateOnly? AfterDeadline, string? AfterCaseId, int Limit,
+    DateOnly? DueFrom = null, DateOnly? DueTo = null)
 {
     public const int DefaultPageSize = 50, MaxPageSize = 500;
 
-    /// <summary>Validates the filters and the page token of a listing; <see cref="Limit"/> is the page size plus one (to know whether more follow).</summary>
-    public static CaseQuery Validate(string? caseType, CaseStatus? status, bool statusUnknown, string? batch, string? overdueAsOf, int pageSize, string? pageToken)
+    /// <summary>The longest "due within" window, in days.</summary>
+    public const int MaxDueWithinDays = 366;
+
+    /// <summary>
+    /// Validates the filters and the page token of a listing; <see cref="Limit"/> is the page size plus one (to know
+    /// whether more follow). <paramref name="dueWithinDays"/> above 0 keeps only open cases due from
+    /// <paramref name="today"/> to that many days later (not yet overdue).
+    /// </summary>
+    public static CaseQuery Validate(string? caseType, CaseStatus? status, bool statusUnknown, string? batch, string? overdueAsOf, int pageSize, string? pageToken,
+        int dueWithinDays = 0, DateOnly today = default)
     {
         var v = new Violations();
         if (!string.IsNullOrEmpty(caseType)) Text.CheckCode(v, "case_type", caseType);
         if (statusUnknown) v.Add("status", "is not a known status");
         Batches.Check(v, "batch", batch);
         var asOf = CaseDates.Parse(v, "overdue_as_of", overdueAsOf, required: false);
+        if (dueWithinDays is < 0 or > MaxDueWithinDays) v.Add("due_within_days", $"must be between 0 and {MaxDueWithinDays} (0: no due-soon filter)");
         var size = PageToken.Size(v, pageSize, DefaultPageSize, MaxPageSize);
         DateOnly? afterDeadline = null;
         string? afterId = null;
@@ -203,7 +215,8 @@ public sealed record CaseQuery(string? CaseType, CaseStatus? Status, string? Bat
             }
         }
         v.ThrowIfAny();
-        return new CaseQuery(string.IsNullOrEmpty(caseType) ? null : caseType, status, string.IsNullOrEmpty(batch) ? null : batch, asOf, afterDeadline, afterId, size + 1);
+        return new CaseQuery(string.IsNullOrEmpty(caseType) ? null : caseType, status, string.IsNullOrEmpty(batch) ? null : batch, asOf, afterDeadline, afterId, size + 1,
+            dueWithinDays > 0 ? today : null, dueWithinDays > 0 ? today.AddDays(dueWithinDays) : null);
     }
 
     /// <summary>The page size asked for.</summary>
@@ -214,6 +227,7 @@ public sealed record CaseQuery(string? CaseType, CaseStatus? Status, string? Bat
         && (Status is null || t.Status == Status)
         && (Batch is null || t.Batch == Batch)
         && (OverdueAsOf is not { } asOf || (CaseLifecycle.IsOpen(t.Status) && t.Deadline < asOf))
+        && (DueFrom is not { } from || (CaseLifecycle.IsOpen(t.Status) && t.Deadline >= from && t.Deadline <= DueTo))
         && After(t.Deadline, caseId);
 
     public bool Matches(RemediationCase c) => Matches(c.CaseId, LedgerState.Tally(c));

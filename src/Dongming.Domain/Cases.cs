@@ -89,6 +89,12 @@ public static class CaseLifecycle
     public static string Name(CaseStatus status) => "CASE_STATUS_" + status.ToString().ToUpperInvariant();
 }
 
+/// <summary>
+/// A case's status, deadline, on-time outcome and whether it was ever extended, in force from <paramref name="On"/>
+/// (until the next step): what "as of a date" reads.
+/// </summary>
+public sealed record CaseStep(DateOnly On, CaseStatus Status, DateOnly Deadline, bool OnTime, bool Extended);
+
 /// <summary>A point on the map (WGS84).</summary>
 public sealed record GeoPoint(decimal Longitude, decimal Latitude);
 
@@ -119,6 +125,26 @@ public sealed record RemediationCase
     public required string OpenedBy { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Whether the work was done on or before the deadline then in force — fixed on the day it was done (rectified, or
+    /// closed without a rectification step) and never changed by a later deadline change; cleared when the case goes
+    /// back into work (rectifying again, reopened). Null while not completed.
+    /// </summary>
+    public bool? CompletedOnTime { get; init; }
+
+    /// <summary>How often the deadline was moved later while the case was open (延期).</summary>
+    public int Extensions { get; init; }
+
+    /// <summary>
+    /// The case's status and deadline from each date on: its opening, then every transition (on its effective date)
+    /// and deadline change (on the day it was recorded), in order. Empty in cases journaled before it was kept (read
+    /// <see cref="Timeline"/>).
+    /// </summary>
+    public IReadOnlyList<CaseStep> Steps { get; init; } = [];
+
+    /// <summary><see cref="Steps"/>, or the opening alone for a case that has none recorded.</summary>
+    public IReadOnlyList<CaseStep> Timeline => Steps.Count > 0 ? Steps : [new CaseStep(OpenedOn, Status, Deadline, OnTime, Extensions > 0)];
+
     /// <summary>When the work was done: rectified, or closed without a rectification step.</summary>
     public DateOnly? CompletedOn => RectifiedOn ?? ClosedOn;
 
@@ -127,8 +153,17 @@ public sealed record RemediationCase
     /// <summary>Open and past its deadline as of <paramref name="asOf"/> (the deadline day itself is still in time).</summary>
     public bool IsOverdue(DateOnly asOf) => IsOpen && Deadline < asOf;
 
-    /// <summary>Rectified or closed on or before its deadline.</summary>
-    public bool OnTime => CaseLifecycle.IsCompleted(Status) && CompletedOn is { } done && done <= Deadline;
+    /// <summary>Rectified or closed, and the work was done on time (<see cref="CompletedOnTime"/>, fixed when it was done).</summary>
+    public bool OnTime => CaseLifecycle.IsCompleted(Status) && CompletedOnTime == true;
+
+    /// <summary>The case with its current status and deadline recorded as in force from <paramref name="on"/>, after <paramref name="before"/>.</summary>
+    private RemediationCase Stepped(IReadOnlyList<CaseStep> before, DateOnly on) => this with
+    {
+        Steps = [.. before, new CaseStep(on, Status, Deadline, OnTime, Extensions > 0)],
+    };
+
+    /// <summary>The steps so far, the opening included (cases journaled before steps were kept start with it).</summary>
+    private IReadOnlyList<CaseStep> StepsBefore => Steps.Count > 0 ? Steps : [new CaseStep(OpenedOn, CaseStatus.Reported, Deadline, false, false)];
 
     /// <summary>Refuses a change made against another version than the current one (someone changed the case meanwhile).</summary>
     public void CheckVersion(long expected)
@@ -138,15 +173,37 @@ public sealed record RemediationCase
     }
 
     /// <summary>The case with a deadline, assignee or flags changed; unchanged (same version) when <paramref name="changed"/> is false.</summary>
-    public RemediationCase With(CaseChanges changes, bool changed, DateTimeOffset at) => !changed ? this : this with
+    /// <remarks>A deadline moved later while the case is open counts as an extension; the on-time outcome of a completed case stays as it was fixed.</remarks>
+    public RemediationCase With(CaseChanges changes, bool changed, DateTimeOffset at)
     {
-        Deadline = changes.Deadline ?? Deadline,
-        Assignee = changes.Assignee is null ? Assignee : (changes.Assignee.Length == 0 ? null : changes.Assignee),
-        Repeat = changes.Repeat ?? Repeat,
-        Returned = changes.Returned ?? Returned,
-        Version = Version + 1,
-        UpdatedAt = at,
-    };
+        if (!changed) return this;
+        var deadline = changes.Deadline ?? Deadline;
+        var next = this with
+        {
+            Deadline = deadline,
+            Assignee = changes.Assignee is null ? Assignee : (changes.Assignee.Length == 0 ? null : changes.Assignee),
+            Repeat = changes.Repeat ?? Repeat,
+            Returned = changes.Returned ?? Returned,
+            Extensions = Extensions + (IsOpen && deadline > Deadline ? 1 : 0),
+            Version = Version + 1,
+            UpdatedAt = at,
+        };
+        return deadline == Deadline ? next : next.Stepped(StepsBefore, DateOnly.FromDateTime(at.ToOffset(CaseDates.Offset).DateTime));
+    }
+
+    /// <summary>The last date the case changed status or deadline (its opening date at first).</summary>
+    public DateOnly LastChangeOn => StepsBefore[^1].On;
+
+    /// <summary>
+    /// Refuses a transition dated before the case's last change: a case's history is kept in the order of its dates, so
+    /// "the status in force on a date" has one answer. (Checked on new requests only: events journaled before the rule
+    /// still fold.)
+    /// </summary>
+    public void CheckChronology(DateOnly effectiveOn)
+    {
+        if (effectiveOn < LastChangeOn)
+            throw DomainException.Invalid("effective_on", $"must not be before the case's last change ({CaseDates.Format(LastChangeOn)})");
+    }
 
     /// <summary>The transition to <paramref name="to"/> effective on <paramref name="on"/>, or a refusal.</summary>
     public RemediationCase MoveTo(CaseStatus to, DateOnly on, string? note, DateTimeOffset at)
@@ -162,24 +219,32 @@ public sealed record RemediationCase
             throw DomainException.Invalid("note", "a reason is required to reopen a case");
         if (on < OpenedOn)
             throw DomainException.Invalid("effective_on", $"must not be before the case was opened ({CaseDates.Format(OpenedOn)})");
-        return this with
+        var rectifiedOn = to switch
+        {
+            CaseStatus.Rectified => RectifiedOn ?? on,
+            CaseStatus.Reopened or CaseStatus.Rectifying => null,
+            _ => RectifiedOn,
+        };
+        return (this with
         {
             Status = to,
             Version = Version + 1,
             UpdatedAt = at,
-            RectifiedOn = to switch
-            {
-                CaseStatus.Rectified => RectifiedOn ?? on,
-                CaseStatus.Reopened or CaseStatus.Rectifying => null,
-                _ => RectifiedOn,
-            },
+            RectifiedOn = rectifiedOn,
             ClosedOn = to switch
             {
                 CaseStatus.Closed => on,
                 CaseStatus.Reopened => null,
                 _ => ClosedOn,
             },
-        };
+            // Fixed on the day the work is done, against the deadline in force that day.
+            CompletedOnTime = to switch
+            {
+                CaseStatus.Rectified => rectifiedOn!.Value <= Deadline,
+                CaseStatus.Closed => CaseLifecycle.IsCompleted(Status) && CompletedOnTime is { } kept ? kept : on <= Deadline,
+                _ => null,
+            },
+        }).Stepped(StepsBefore, on);
     }
 }
 

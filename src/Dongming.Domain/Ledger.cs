@@ -18,6 +18,10 @@ public sealed record EventMeta(string Actor, string ActorName, DateTimeOffset At
 [JsonDerivedType(typeof(CaseTransitioned), "case_transitioned")]
 [JsonDerivedType(typeof(CaseUpdated), "case_updated")]
 [JsonDerivedType(typeof(TargetSet), "target_set")]
+[JsonDerivedType(typeof(DataSetSubmitted), "data_set_submitted")]
+[JsonDerivedType(typeof(DataSetApproved), "data_set_approved")]
+[JsonDerivedType(typeof(DataSetRejected), "data_set_rejected")]
+[JsonDerivedType(typeof(DataSetUnapproved), "data_set_unapproved")]
 public abstract record LedgerEvent(EventMeta Meta);
 
 /// <summary>The ledger was put on the roster as a village or as a township's own ledger.</summary>
@@ -26,8 +30,11 @@ public sealed record OrgUnitRegistered(EventMeta Meta, OrgUnitLevel Level, strin
 /// <summary>The village was retired: its figures of periods from <paramref name="FromPeriod"/> on leave the totals.</summary>
 public sealed record OrgUnitRetired(EventMeta Meta, string FromPeriod, string Reason) : LedgerEvent(Meta);
 
-/// <summary>A report: values of one period (computed parents and roll-ups follow from them).</summary>
-public sealed record ValuesReported(EventMeta Meta, string Period, IReadOnlyList<ReportedFigure> Figures, string? Comment) : LedgerEvent(Meta);
+/// <summary>
+/// A report: values of one period (computed parents and roll-ups follow from them), and the validation warnings it
+/// was answered with (kept so a retry gets the same answer, and so the history shows what the clerk was warned of).
+/// </summary>
+public sealed record ValuesReported(EventMeta Meta, string Period, IReadOnlyList<ReportedFigure> Figures, string? Comment, IReadOnlyList<ValidationWarning>? Warnings = null) : LedgerEvent(Meta);
 
 /// <summary>Values of one period revised to "no value", with the reason.</summary>
 public sealed record ValuesCleared(EventMeta Meta, string Period, IReadOnlyList<string> Indicators, string Reason) : LedgerEvent(Meta);
@@ -74,8 +81,34 @@ public sealed record LedgerFigure(decimal Value, FigureFlags Flags, DateTimeOffs
 /// <summary>An entered value: what the ledger holds for one (period, indicator).</summary>
 public sealed record EnteredFigure(decimal Value, bool AtLeast, DateTimeOffset Since, string Actor, string ActorName, DateTimeOffset At, long Version);
 
-/// <summary>A case as the township's summary sees it.</summary>
-public sealed record CaseTally(string CaseType, string? Batch, CaseStatus Status, DateOnly Deadline, bool OnTime, DateOnly OpenedOn = default);
+/// <summary>
+/// A case as the township's summary sees it: as it stands, and as it stood on any date since it was opened
+/// (<see cref="Steps"/>, for a summary "as of" a past date).
+/// </summary>
+public sealed record CaseTally(string CaseType, string? Batch, CaseStatus Status, DateOnly Deadline, bool OnTime, DateOnly OpenedOn = default,
+    bool Extended = false, IReadOnlyList<CaseStep>? Steps = null)
+{
+    /// <summary>
+    /// The case as it stood at the end of <paramref name="date"/>: the status, deadline and outcome of its last step on
+    /// or before that day; null when it was opened after it.
+    /// </summary>
+    public CaseTally? On(DateOnly date)
+    {
+        if (OpenedOn > date) return null;
+        CaseStep? last = null;
+        foreach (var step in Steps ?? [])
+        {
+            if (step.On <= date) last = step;
+        }
+        return last is null ? this : this with { Status = last.Status, Deadline = last.Deadline, OnTime = last.OnTime, Extended = last.Extended };
+    }
+
+    public bool Equals(CaseTally? other) =>
+        other is not null && CaseType == other.CaseType && Batch == other.Batch && Status == other.Status && Deadline == other.Deadline
+        && OnTime == other.OnTime && OpenedOn == other.OpenedOn && Extended == other.Extended && (Steps ?? []).SequenceEqual(other.Steps ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(CaseType, Batch, Status, Deadline, OnTime, OpenedOn, Extended);
+}
 
 /// <summary>
 /// What one event does to a ledger, computed before it is appended (<see cref="LedgerState.Prepare"/>) and applied
@@ -97,7 +130,10 @@ public sealed partial class LedgerEffect
     /// <summary>Cases of the contribution that changed (null = removed), by case id.</summary>
     public Dictionary<string, CaseTally?> Cases { get; } = new(StringComparer.Ordinal);
 
-    public bool IsEmpty => Figures.Count == 0 && Cases.Count == 0 && Targets.Count == 0;
+    /// <summary>Approvals of the contribution that changed, by <see cref="ApprovalState.KeyOf"/>.</summary>
+    public Dictionary<string, ApprovalState?> Approvals { get; } = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => Figures.Count == 0 && Cases.Count == 0 && Targets.Count == 0 && Approvals.Count == 0;
 }
 
 /// <summary>
@@ -200,6 +236,9 @@ public sealed partial class LedgerState
             case CaseUpdated u:
                 effect.Case = FindCase(u.CaseId).With(u.Changes, u.Description.Count > 0, u.Meta.At);
                 break;
+            case ApprovalEvent a:
+                PrepareApproval(effect, a);
+                break;
         }
         if (effect.Case is { } changed) effect.Cases[changed.CaseId] = Tally(changed);
         return effect;
@@ -237,6 +276,7 @@ public sealed partial class LedgerState
             Index(CaseEvents, c.CaseId, effect.Version);
         }
         CommitTarget(effect);
+        CommitApprovals(effect);
     }
 
     private static void Index(Dictionary<string, List<long>> index, string key, long version)
@@ -342,12 +382,20 @@ public sealed partial class LedgerState
         return new LedgerFigure(sum, flags, since, from?.ToList(), latest!.Actor, latest.ActorName, latest.At, latest.Version);
     }
 
-    public static CaseTally Tally(RemediationCase c) => new(c.CaseType, c.Batch, c.Status, c.Deadline, c.OnTime, c.OpenedOn);
+    public static CaseTally Tally(RemediationCase c) => new(c.CaseType, c.Batch, c.Status, c.Deadline, c.OnTime, c.OpenedOn, c.Extensions > 0, c.Timeline);
 
     /// <summary>The org unit's whole contribution to its township.</summary>
-    public (Dictionary<string, Contributed> Figures, Dictionary<string, CaseTally> Cases) Contribution() =>
+    public (Dictionary<string, Contributed> Figures, Dictionary<string, CaseTally> Cases, Dictionary<string, ApprovalState> Approvals) Contribution() =>
         (Figures.Where(kv => Counts(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.ToContribution(), StringComparer.Ordinal),
-         Cases.ToDictionary(kv => kv.Key, kv => Tally(kv.Value), StringComparer.Ordinal));
+         Cases.ToDictionary(kv => kv.Key, kv => Tally(kv.Value), StringComparer.Ordinal),
+         new Dictionary<string, ApprovalState>(Approvals, StringComparer.Ordinal));
+
+    /// <summary>
+    /// The figures of <paramref name="period"/> as they would be after <paramref name="effect"/> (for the warnings a report
+    /// is answered with, computed before it is appended): indicator code → value, null where none is held.
+    /// </summary>
+    public Func<string, decimal?> ValuesAfter(LedgerEffect effect, Period period) => code =>
+        FigureAt(effect, FigureKey.Of(period, code)) is { } f && Counts(FigureKey.Of(period, code)) ? f.Value : null;
 
     /// <summary>Refuses a write of figures into a period the org unit no longer counts in.</summary>
     public void CheckCounts(string orgUnitId, Period period)

@@ -13,9 +13,11 @@ public enum VillageKind
 
 /// <summary>
 /// A gacha/village (嘎查村) on a township's roster. <see cref="RetiredFrom"/> is set once it is retired: it stays
-/// in the roster and its history, and leaves the township's totals from that period on.
+/// in the roster and its history, and leaves the township's totals from that period on. <see cref="ActiveFrom"/>, given
+/// at registration, is the first period it exists for (a village founded or split off later); null: always.
+/// Completeness counts a village as expected only for the periods it exists in.
 /// </summary>
-public sealed record VillageInfo(string VillageId, string Name, VillageKind Kind, string TownshipId, string? RetiredFrom = null)
+public sealed record VillageInfo(string VillageId, string Name, VillageKind Kind, string TownshipId, string? RetiredFrom = null, string? ActiveFrom = null)
 {
     /// <summary>The registration as asked for (a retirement is not part of what registers a village).</summary>
     public VillageInfo AsRegistered() => this with { RetiredFrom = null };
@@ -65,6 +67,7 @@ public static class Roster
         Text.CheckText(v, "name", village.Name, 64, required: true);
         Text.CheckOrgUnitId(v, "township_id", village.TownshipId);
         if (!Enum.IsDefined(village.Kind)) v.Add("kind", "is not a known kind");
+        if (!string.IsNullOrEmpty(village.ActiveFrom)) Period.Parse(v, "active_from", village.ActiveFrom);
         v.ThrowIfAny();
     }
 

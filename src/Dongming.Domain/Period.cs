@@ -61,6 +61,16 @@ public readonly partial record struct Period(PeriodKind Kind, int Year, int Numb
         return p!.Value;
     }
 
+    /// <summary>
+    /// Records a violation for <paramref name="field"/> when <paramref name="period"/> is not of <paramref name="kind"/>,
+    /// the kind a data set is reported by ("data set village_ledger_yearly is reported by year; 2023Q4 is a quarter").
+    /// </summary>
+    public static void CheckKind(Violations v, string field, Period period, PeriodKind kind, string dataSet)
+    {
+        if (period.Kind != kind)
+            v.Add(field, $"data set {dataSet} is reported by {kind.ToString().ToLowerInvariant()}; {period} is a {period.Kind.ToString().ToLowerInvariant()}");
+    }
+
     /// <summary>First day of the period.</summary>
     public DateOnly Start => Kind switch
     {

@@ -39,8 +39,17 @@ public sealed record ValidatedClear(string OrgUnitId, Period Period, IReadOnlyLi
     public string Fingerprint => Reporting.Fingerprint(["clear", OrgUnitId, Period.ToString(), Reason, .. Indicators.Order(StringComparer.Ordinal)]);
 }
 
-/// <summary>The answer to a write of values: the org unit's journal version after it, and whether it was a replay.</summary>
-public sealed record ReportReceipt(string OrgUnitId, long Version, bool Replayed);
+/// <summary>
+/// The answer to a write of values: the org unit's journal version after it, whether it was a replay, and the
+/// validation rules the org unit's figures of the period break after it (warnings, never a refusal).
+/// </summary>
+public sealed record ReportReceipt(string OrgUnitId, long Version, bool Replayed, IReadOnlyList<ValidationWarning>? Warnings = null);
+
+/// <summary>
+/// A validation rule a report leaves broken, as the clerk was told: the rule, its importance (high, medium, low), its
+/// sides as written and their values (rounded to 6 places, half away from zero). Kept in the report's journal event.
+/// </summary>
+public sealed record ValidationWarning(string Rule, string Name, string Importance, string Left, string Operator, string Right, string? LeftValue, string? RightValue, string? Description);
 
 /// <summary>The rules of a report (报数): all-or-nothing, every line checked, every problem reported at once.</summary>
 public static class Reporting

@@ -15,13 +15,15 @@ public enum ChangeOutcome
 public sealed record ContributionChange(
     string OrgUnitId, OrgUnitLevel Level, long BaseVersion, long NewVersion,
     IReadOnlyDictionary<string, Contributed?> Figures, IReadOnlyDictionary<string, CaseTally?> Cases, DateTimeOffset At,
-    IReadOnlyDictionary<string, Target?>? Targets = null);
+    IReadOnlyDictionary<string, Target?>? Targets = null,
+    IReadOnlyDictionary<string, ApprovalState?>? Approvals = null);
 
 /// <summary>An org unit's whole contribution at one version of its ledger.</summary>
 public sealed record FullContribution(
     string OrgUnitId, OrgUnitLevel Level, long Version,
     IReadOnlyDictionary<string, Contributed> Figures, IReadOnlyDictionary<string, CaseTally> Cases, DateTimeOffset At,
-    IReadOnlyDictionary<string, Target>? Targets = null);
+    IReadOnlyDictionary<string, Target>? Targets = null,
+    IReadOnlyDictionary<string, ApprovalState>? Approvals = null);
 
 /// <summary>One org unit's part of the township's figures, at one journal version of its ledger.</summary>
 public sealed class OrgUnitPart
@@ -31,6 +33,8 @@ public sealed class OrgUnitPart
     public Dictionary<string, Contributed> Figures { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, Target> Targets { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Approvals of (data set, period) by <see cref="ApprovalState.KeyOf"/>.</summary>
+    public Dictionary<string, ApprovalState> Approvals { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>What to read of a township's totals; with <see cref="ComparePeriod"/>, each total compared with that period's.</summary>
@@ -108,30 +112,46 @@ public sealed record TotalsChange(IReadOnlyList<TotalFigure> Changed, IReadOnlyL
     public bool IsEmpty => Changed.Count == 0 && Removed.Count == 0;
 }
 
-/// <summary>Counts of one (case type, batch, status).</summary>
-public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus Status, int Count, int Overdue, int ClosedOnTime);
+/// <summary>
+/// Counts of one (case type, batch, status) as of the summary's date: cases, open ones past their deadline, open ones
+/// due soon, completed on time, and cases whose deadline was ever extended.
+/// </summary>
+public sealed record CaseSummaryRow(string CaseType, string? Batch, CaseStatus Status, int Count, int Overdue, int ClosedOnTime, int DueSoon = 0, int Extended = 0);
 
 /// <summary>One org unit's case counts.</summary>
-public sealed record CaseSummaryUnit(string OrgUnitId, int Total, int Open, int Overdue, int Closed, int ClosedOnTime);
+public sealed record CaseSummaryUnit(string OrgUnitId, int Total, int Open, int Overdue, int Closed, int ClosedOnTime, int DueSoon = 0, int Extended = 0);
 
-/// <summary>What to count of a township's cases.</summary>
-public sealed record CaseSummaryQuery(string? CaseType, string? Batch, DateOnly AsOf, bool IncludeBreakdown)
+/// <summary>
+/// What to count of a township's cases: as of a date (cases opened after it are not counted; each case counts with the
+/// status and deadline in force on it); due soon = open and due within <see cref="DueWithinDays"/> days of it.
+/// </summary>
+public sealed record CaseSummaryQuery(string? CaseType, string? Batch, DateOnly AsOf, bool IncludeBreakdown, int DueWithinDays = CaseSummaryQuery.DefaultDueWithinDays)
 {
-    public static CaseSummaryQuery Validate(string? caseType, string? batch, string? asOf, bool includeBreakdown, DateOnly today)
+    /// <summary>The due-soon window when the caller gives none.</summary>
+    public const int DefaultDueWithinDays = 7;
+
+    public static CaseSummaryQuery Validate(string? caseType, string? batch, string? asOf, bool includeBreakdown, DateOnly today, int dueWithinDays = 0)
     {
         var v = new Violations();
         if (!string.IsNullOrEmpty(caseType)) Text.CheckCode(v, "case_type", caseType);
         Batches.Check(v, "batch", batch);
         var date = CaseDates.Parse(v, "as_of", asOf, required: false) ?? today;
+        if (dueWithinDays is < 0 or > CaseQuery.MaxDueWithinDays) v.Add("due_within_days", $"must be between 0 and {CaseQuery.MaxDueWithinDays} (0 means {DefaultDueWithinDays})");
         v.ThrowIfAny();
-        return new CaseSummaryQuery(string.IsNullOrEmpty(caseType) ? null : caseType, string.IsNullOrEmpty(batch) ? null : batch, date, includeBreakdown);
+        return new CaseSummaryQuery(string.IsNullOrEmpty(caseType) ? null : caseType, string.IsNullOrEmpty(batch) ? null : batch, date, includeBreakdown,
+            dueWithinDays == 0 ? DefaultDueWithinDays : dueWithinDays);
     }
 }
 
-/// <summary>A township's case summary as of a date.</summary>
+/// <summary>
+/// A township's case summary as of a date. <see cref="ClosedOnTime"/> counts completed cases — rectified (已整改) or
+/// closed (销号/办结) — whose work was done on or before the deadline in force that day; <see cref="OnTimeRate"/> is it
+/// over <see cref="Completed"/>; <see cref="ClosureRate"/> is closed (only) over all but transferred cases.
+/// </summary>
 public sealed record CaseSummary(
     IReadOnlyList<CaseSummaryRow> Rows, int Total, int Open, int Overdue, int Closed, int Transferred, int ClosedOnTime, int Completed,
-    decimal? ClosureRate, decimal? OnTimeRate, IReadOnlyList<CaseSummaryUnit> Breakdown, DateOnly AsOf);
+    decimal? ClosureRate, decimal? OnTimeRate, IReadOnlyList<CaseSummaryUnit> Breakdown, DateOnly AsOf,
+    int Rectified = 0, int DueSoon = 0, int Extended = 0, int DueWithinDays = CaseSummaryQuery.DefaultDueWithinDays);
 
 /// <summary>
 /// The township's kept totals and case counts (镇汇总): the sum of its org units' contributions, updated
@@ -156,6 +176,7 @@ public sealed partial class TownshipAggregate
     {
         public int Count;
         public int OnTime;
+        public int Extended;
         /// <summary>Deadlines of the open cases in this row, for overdue-as-of-any-date in O(distinct deadlines).</summary>
         public readonly SortedDictionary<DateOnly, int> OpenDeadlines = [];
     }
@@ -192,6 +213,11 @@ public sealed partial class TownshipAggregate
         foreach (var (key, value) in change.Figures) SetFigure(part, key, value);
         foreach (var (caseId, tally) in change.Cases) SetCase(part, caseId, tally);
         foreach (var (key, target) in change.Targets ?? EmptyTargetChange) SetTarget(part, change.OrgUnitId, key, target);
+        foreach (var (key, approval) in change.Approvals ?? new Dictionary<string, ApprovalState?>())
+        {
+            if (approval is null) part.Approvals.Remove(key);
+            else part.Approvals[key] = approval;
+        }
         part.Version = change.NewVersion;
         Touch(change.At);
         return ChangeOutcome.Applied;
@@ -214,6 +240,12 @@ public sealed partial class TownshipAggregate
             if (!part.Cases.TryGetValue(id, out var old) || old != tally) { SetCase(part, id, tally); changed = true; }
         }
         changed |= ReplaceTargets(part, c.OrgUnitId, c.Targets ?? EmptyTargets);
+        var approvals = c.Approvals ?? new Dictionary<string, ApprovalState>();
+        foreach (var key in part.Approvals.Keys.Where(k => !approvals.ContainsKey(k)).ToList()) { part.Approvals.Remove(key); changed = true; }
+        foreach (var (key, approval) in approvals)
+        {
+            if (!part.Approvals.TryGetValue(key, out var old) || old != approval) { part.Approvals[key] = approval; changed = true; }
+        }
         part.Version = c.Version;
         if (changed) Touch(c.At);
         return changed;
@@ -313,6 +345,7 @@ public sealed partial class TownshipAggregate
             var row = RowOf(old);
             row.Count--;
             if (old.OnTime) row.OnTime--;
+            if (old.Extended) row.Extended--;
             if (CaseLifecycle.IsOpen(old.Status) && --row.OpenDeadlines[old.Deadline] == 0) row.OpenDeadlines.Remove(old.Deadline);
             part.Cases.Remove(caseId);
         }
@@ -320,6 +353,7 @@ public sealed partial class TownshipAggregate
         var r = RowOf(tally);
         r.Count++;
         if (tally.OnTime) r.OnTime++;
+        if (tally.Extended) r.Extended++;
         if (CaseLifecycle.IsOpen(tally.Status)) r.OpenDeadlines[tally.Deadline] = r.OpenDeadlines.GetValueOrDefault(tally.Deadline) + 1;
         part.Cases[caseId] = tally;
     }
@@ -370,25 +404,39 @@ public sealed partial class TownshipAggregate
         return catalog.TryGet(indicator, out var def) && def.Kind == IndicatorKind.Ratio ? cell.Township : cell.Sum;
     }
 
-    /// <summary>Case counts, optionally for one type and batch, with overdue counted as of <see cref="CaseSummaryQuery.AsOf"/>.</summary>
-    public CaseSummary Summary(CaseSummaryQuery query)
+    /// <summary>
+    /// Case counts as of <see cref="CaseSummaryQuery.AsOf"/>, optionally for one type and batch. For today or later the
+    /// kept rows answer (O(rows × distinct deadlines)); for a past date every case is read as it stood that day — cases
+    /// opened later are left out, each counts with the status and deadline then in force — in O(cases).
+    /// </summary>
+    public CaseSummary Summary(CaseSummaryQuery query, DateOnly today)
     {
-        var (caseType, batch, asOf, breakdown) = query;
+        var (caseType, batch, asOf, breakdown, dueWithin) = query;
+        var dueBy = asOf.AddDays(dueWithin);
+        var source = asOf >= today ? _rows : RowsOn(asOf);
         var rows = new List<CaseSummaryRow>();
-        int total = 0, open = 0, overdue = 0, closed = 0, transferred = 0, onTime = 0, completed = 0;
-        foreach (var ((type, b, status), row) in _rows.OrderBy(r => r.Key.Type, StringComparer.Ordinal).ThenBy(r => r.Key.Batch, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
+        int total = 0, open = 0, overdue = 0, closed = 0, transferred = 0, onTime = 0, completed = 0, rectified = 0, dueSoon = 0, extended = 0;
+        foreach (var ((type, b, status), row) in source.OrderBy(r => r.Key.Type, StringComparer.Ordinal).ThenBy(r => r.Key.Batch, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
         {
             if (row.Count == 0) continue;
             if (!string.IsNullOrEmpty(caseType) && type != caseType) continue;
             if (!string.IsNullOrEmpty(batch) && b != batch) continue;
-            var rowOverdue = 0;
-            foreach (var (deadline, n) in row.OpenDeadlines) { if (deadline >= asOf) break; rowOverdue += n; }
-            rows.Add(new CaseSummaryRow(type, b.Length == 0 ? null : b, status, row.Count, rowOverdue, row.OnTime));
+            int rowOverdue = 0, rowDueSoon = 0;
+            foreach (var (deadline, n) in row.OpenDeadlines)
+            {
+                if (deadline < asOf) rowOverdue += n;
+                else if (deadline <= dueBy) rowDueSoon += n;
+                else break;
+            }
+            rows.Add(new CaseSummaryRow(type, b.Length == 0 ? null : b, status, row.Count, rowOverdue, row.OnTime, rowDueSoon, row.Extended));
             total += row.Count;
             overdue += rowOverdue;
+            dueSoon += rowDueSoon;
             onTime += row.OnTime;
+            extended += row.Extended;
             if (CaseLifecycle.IsOpen(status)) open += row.Count;
             if (status == CaseStatus.Closed) closed += row.Count;
+            if (status == CaseStatus.Rectified) rectified += row.Count;
             if (status == CaseStatus.Transferred) transferred += row.Count;
             if (CaseLifecycle.IsCompleted(status)) completed += row.Count;
         }
@@ -397,19 +445,57 @@ public sealed partial class TownshipAggregate
         {
             foreach (var (id, part) in _units.OrderBy(u => u.Key, StringComparer.Ordinal))
             {
-                var cases = part.Cases.Values.Where(t => (string.IsNullOrEmpty(caseType) || t.CaseType == caseType) && (string.IsNullOrEmpty(batch) || (t.Batch ?? string.Empty) == batch)).ToList();
+                var cases = part.Cases.Values.Select(t => t.On(asOf)).OfType<CaseTally>()
+                    .Where(t => (string.IsNullOrEmpty(caseType) || t.CaseType == caseType) && (string.IsNullOrEmpty(batch) || (t.Batch ?? string.Empty) == batch)).ToList();
                 if (cases.Count == 0) continue;
                 units.Add(new CaseSummaryUnit(id, cases.Count,
                     cases.Count(t => CaseLifecycle.IsOpen(t.Status)),
                     cases.Count(t => CaseLifecycle.IsOpen(t.Status) && t.Deadline < asOf),
                     cases.Count(t => t.Status == CaseStatus.Closed),
-                    cases.Count(t => t.OnTime)));
+                    cases.Count(t => t.OnTime),
+                    cases.Count(t => CaseLifecycle.IsOpen(t.Status) && t.Deadline >= asOf && t.Deadline <= dueBy),
+                    cases.Count(t => t.Extended)));
             }
         }
         return new CaseSummary(rows, total, open, overdue, closed, transferred, onTime, completed,
             total - transferred > 0 ? Math.Round((decimal)closed / (total - transferred), 4) : null,
             completed > 0 ? Math.Round((decimal)onTime / completed, 4) : null,
-            units, asOf);
+            units, asOf, rectified, dueSoon, extended, dueWithin);
+    }
+
+    /// <summary>The rows of the cases as they stood on <paramref name="date"/> (opened by then).</summary>
+    private Dictionary<(string Type, string Batch, CaseStatus Status), Row> RowsOn(DateOnly date)
+    {
+        var rows = new Dictionary<(string Type, string Batch, CaseStatus Status), Row>();
+        foreach (var part in _units.Values)
+        {
+            foreach (var tally in part.Cases.Values)
+            {
+                if (tally.On(date) is not { } t) continue;
+                var key = (t.CaseType, t.Batch ?? string.Empty, t.Status);
+                if (!rows.TryGetValue(key, out var row)) rows[key] = row = new Row();
+                row.Count++;
+                if (t.OnTime) row.OnTime++;
+                if (t.Extended) row.Extended++;
+                if (CaseLifecycle.IsOpen(t.Status)) row.OpenDeadlines[t.Deadline] = row.OpenDeadlines.GetValueOrDefault(t.Deadline) + 1;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Open cases and those of them past their deadline as of <paramref name="today"/> (for the service's gauges).</summary>
+    public (int Open, int Overdue) OpenAndOverdue(DateOnly today)
+    {
+        int open = 0, overdue = 0;
+        foreach (var row in _rows.Values)
+        {
+            foreach (var (deadline, n) in row.OpenDeadlines)
+            {
+                open += n;
+                if (deadline < today) overdue += n;
+            }
+        }
+        return (open, overdue);
     }
 
     /// <summary>Where the cases matching <paramref name="query"/> are, in listing order after its page position.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Dongming.Domain;
+using Dongming.Quality;
 using Orleans.Concurrency;
 
 namespace Dongming.Grains.Abstractions;
@@ -49,7 +50,10 @@ public interface ILedgerGrain : IGrainWithStringKey
     /// <summary>The registration, or NotFound.</summary>
     [Alias("GetInfo"), AlwaysInterleave] Task<OrgUnitInfo> GetInfo();
 
-    /// <summary>Reports values, all or nothing; a retried request id applies once.</summary>
+    /// <summary>
+    /// Reports values, all or nothing; a retried request id applies once. Refused (FAILED_PRECONDITION) where an approval
+    /// locks them; answered with the validation warnings of the org unit's figures after it (a village's).
+    /// </summary>
     [Alias("ReportValues")] Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Revises values to "no value" (audited); a retried request id applies once.</summary>
@@ -84,6 +88,12 @@ public interface ILedgerGrain : IGrainWithStringKey
 
     /// <summary>The whole contribution to the township at the last persisted version (null before registration).</summary>
     [Alias("GetContribution"), AlwaysInterleave] Task<FullContribution?> GetContribution();
+
+    /// <summary>
+    /// Submits, approves, rejects or unapproves a (data set, period) of this org unit (validated here, journaled with
+    /// actor, time and reason); a retried request id gets its first answer. Returns the approval after the step.
+    /// </summary>
+    [Alias("ChangeApproval")] Task<ApprovalState> ChangeApproval(ApprovalCommand command, Actor actor, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -105,8 +115,26 @@ public interface ITownshipGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetTotals"), ReadOnly] Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown, string? comparePeriod = null);
 
-    /// <summary>Case counts.</summary>
+    /// <summary>Case counts as of the query's date (today's kept counts, or every case as it stood on a past date).</summary>
     [Alias("GetCaseSummary"), ReadOnly] Task<CaseSummary> GetCaseSummary(CaseSummaryQuery query);
+
+    /// <summary>Runs the validation rules in force on the kept figures of a period (the period and ids are validated here).</summary>
+    [Alias("RunValidation"), AlwaysInterleave] Task<ValidationRun> RunValidation(string period, ImmutableArray<string> orgUnitIds, bool includeSkipped);
+
+    /// <summary>Values of the villages that stand out, across villages and year over year (validated here).</summary>
+    [Alias("FindOutliers"), AlwaysInterleave] Task<TownshipOutliers> FindOutliers(OutlierCommand command);
+
+    /// <summary>Completeness and timeliness of a data set's period (validated here; the roster's villages come from the roster).</summary>
+    [Alias("GetCompleteness"), AlwaysInterleave] Task<CompletenessResult> GetCompleteness(string dataSet, string period);
+
+    /// <summary>Each expected village's approval of a data set's period and the township's own (optionally one org unit's).</summary>
+    [Alias("GetApprovalStatus"), AlwaysInterleave] Task<TownshipApproval> GetApprovalStatus(string dataSet, string period, string? orgUnitId);
+
+    /// <summary>
+    /// True when the township's (data set, period) is approved — its own approval stands and every expected village is
+    /// approved: the state a report is generated from.
+    /// </summary>
+    [Alias("IsApproved"), AlwaysInterleave] Task<bool> IsApproved(string dataSet, string period);
 
     /// <summary>One page of the township's cases (all its ledgers) matching the query.</summary>
     [Alias("ListCases"), AlwaysInterleave] Task<CasePage> ListCases(CaseQuery query);
@@ -147,6 +175,9 @@ public interface IRosterGrain : IGrainWithStringKey
 
     /// <summary>Every org unit of a township: its own ledger first, then its villages.</summary>
     [Alias("OrgUnitsOf"), AlwaysInterleave] Task<IReadOnlyList<string>> OrgUnitsOf(string townshipId);
+
+    /// <summary>Every village of a township, with the periods it exists in (active from, retired from); null for an unknown township.</summary>
+    [Alias("VillagesOf"), AlwaysInterleave] Task<IReadOnlyList<VillageInfo>?> VillagesOf(string townshipId);
 }
 
 /// <summary>The catalog of indicators and case types.</summary>
@@ -165,11 +196,25 @@ public interface ICatalogGrain : IGrainWithStringKey
     [Alias("GetVersion"), ReadOnly] Task<long> GetVersion();
 
     [Alias("GetCaseTypes"), ReadOnly] Task<IReadOnlyList<CaseTypeDefinition>> GetCaseTypes();
+
+    /// <summary>
+    /// Defines a validation rule (admins), replacing the rule of the same code — a built-in one too (a changed bound).
+    /// Idempotent for the definition in force.
+    /// </summary>
+    [Alias("DefineValidationRule")] Task<DefinedRule> DefineValidationRule(RuleDraft rule, string requestId, Actor actor);
+
+    /// <summary>Defines a township's data set, replacing the one of the same code. Idempotent for the definition in force.</summary>
+    [Alias("DefineDataSet")] Task<DataSetDefinition> DefineDataSet(string townshipId, DataSet dataSet, string requestId, Actor actor);
 }
 
-/// <summary>The indicator catalog at one version (the domain's <see cref="IndicatorCatalog"/> is built from it).</summary>
+/// <summary>
+/// The catalog at one version: indicators (the domain's <see cref="IndicatorCatalog"/> is built from them), the validation
+/// rules defined (built-in ones follow from the indicators) and the townships' data sets.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Dongming.CatalogSnapshot")]
-public sealed record CatalogSnapshot([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<IndicatorDefinition> Indicators);
+public sealed record CatalogSnapshot(
+    [property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<IndicatorDefinition> Indicators,
+    [property: Id(2)] IReadOnlyList<DefinedRule> Rules, [property: Id(3)] IReadOnlyList<DataSetDefinition> DataSets);
 
 /// <summary>Assigns case ids and knows which ledger holds each case.</summary>
 [Alias("Dongming.ICaseRegistryGrain")]

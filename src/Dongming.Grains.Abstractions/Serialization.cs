@@ -6,7 +6,8 @@ using Orleans.Serialization.Cloning;
 namespace Dongming.Grains.Abstractions;
 
 /// <summary>
-/// The domain project carries no Orleans attributes (it is plain .NET). Its records cross grain calls as they are:
+/// The domain project carries no Orleans attributes (it is plain .NET); nor does the quality library built on it
+/// (src/Dongming.Quality: rules, data sets, completeness, outliers), whose records travel the same way. Their records cross grain calls as they are:
 /// between silos they travel as JSON (Orleans' System.Text.Json codec); inside a silo they are shared, not copied
 /// (<see cref="DomainRecordCopier"/>), because they are immutable — positional records whose collections nobody
 /// changes after sending. The mutable domain classes (LedgerState, TownshipAggregate, OrgUnitPart, LedgerEffect)
@@ -15,7 +16,8 @@ namespace Dongming.Grains.Abstractions;
 /// </summary>
 public static class DongmingSerialization
 {
-    private static bool IsDomainRecord(Type type) => type.Assembly == typeof(Period).Assembly && !typeof(Exception).IsAssignableFrom(type);
+    private static bool IsDomainRecord(Type type) =>
+        (type.Assembly == typeof(Period).Assembly || type.Assembly == typeof(Quality.ValidationRule).Assembly) && !typeof(Exception).IsAssignableFrom(type);
 
     public static ISerializerBuilder AddDongmingTypes(this ISerializerBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Dongming.Quality;
 using Dongming.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,8 @@ namespace Dongming.Grains;
 [JsonDerivedType(typeof(IndicatorsDefined), "indicators_defined")]
 [JsonDerivedType(typeof(CaseTypeDefined), "case_type_defined")]
 [JsonDerivedType(typeof(CaseIdAssigned), "case_id_assigned")]
+[JsonDerivedType(typeof(ValidationRuleDefined), "validation_rule_defined")]
+[JsonDerivedType(typeof(DataSetDefined), "data_set_defined")]
 public abstract record DirectoryEvent(EventMeta Meta);
 
 public sealed record TownshipRegistered(EventMeta Meta, TownshipInfo Township) : DirectoryEvent(Meta);
@@ -27,6 +30,12 @@ public sealed record IndicatorsDefined(EventMeta Meta, IReadOnlyList<IndicatorDe
 public sealed record CaseTypeDefined(EventMeta Meta, CaseTypeDefinition CaseType) : DirectoryEvent(Meta);
 
 public sealed record CaseIdAssigned(EventMeta Meta, string CaseId, string Prefix, int Sequence, string OrgUnitId) : DirectoryEvent(Meta);
+
+/// <summary>A validation rule was defined; it replaces the rule of the same code (built in or defined before).</summary>
+public sealed record ValidationRuleDefined(EventMeta Meta, ValidationRule Rule) : DirectoryEvent(Meta);
+
+/// <summary>A data set of a township was defined; it replaces the township's data set of the same code.</summary>
+public sealed record DataSetDefined(EventMeta Meta, string TownshipId, DataSet DataSet) : DirectoryEvent(Meta);
 
 
 /// <summary>State of the roster.</summary>
@@ -100,7 +109,7 @@ public sealed class RosterGrain(IJournalStore store, TimeProvider clock, ILogger
         if (State.Villages.TryGetValue(village.VillageId, out var existing))
         {
             if (existing.AsRegistered() != village)
-                throw DomainException.Precondition($"village {village.VillageId} is registered with a different name, kind or township");
+                throw DomainException.Precondition($"village {village.VillageId} is registered with a different name, kind, township or active_from");
             village = existing;
         }
         else
@@ -161,6 +170,11 @@ public sealed class RosterGrain(IJournalStore store, TimeProvider clock, ILogger
             : [];
         return Task.FromResult(units);
     }
+
+    public Task<IReadOnlyList<VillageInfo>?> VillagesOf(string townshipId) =>
+        Task.FromResult<IReadOnlyList<VillageInfo>?>(State.Townships.ContainsKey(townshipId)
+            ? [.. (_byTownship.GetValueOrDefault(townshipId) ?? []).Select(id => State.Villages[id])]
+            : null);
 }
 
 /// <summary>State of the catalog.</summary>
@@ -168,6 +182,10 @@ public sealed class CatalogState
 {
     public List<IndicatorDefinition> Indicators { get; set; } = [];
     public List<CaseTypeDefinition> CaseTypes { get; set; } = [];
+    /// <summary>The defined validation rules in force, by code (the last definition of each).</summary>
+    public Dictionary<string, DefinedRule> Rules { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The data sets in force, by "township|code" (the last definition of each).</summary>
+    public Dictionary<string, DataSetDefinition> DataSets { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <inheritdoc cref="ICatalogGrain"/>
@@ -187,8 +205,14 @@ public sealed class CatalogGrain(IJournalStore store, TimeProvider clock, ILogge
             case CaseTypeDefined t:
                 State.CaseTypes.Add(t.CaseType);
                 break;
+            case ValidationRuleDefined r:
+                State.Rules[r.Rule.Code] = new DefinedRule(r.Rule, r.Meta.Actor, r.Meta.ActorName, r.Meta.At);
+                break;
+            case DataSetDefined d:
+                State.DataSets[$"{d.TownshipId}|{d.DataSet.Code}"] = new DataSetDefinition(d.TownshipId, d.DataSet, d.Meta.Actor, d.Meta.ActorName, d.Meta.At);
+                break;
         }
-        _catalog = new IndicatorCatalog(State.Indicators);
+        if (e is IndicatorsDefined) _catalog = new IndicatorCatalog(State.Indicators);
         _snapshot = null;
     }
 
@@ -239,7 +263,29 @@ public sealed class CatalogGrain(IJournalStore store, TimeProvider clock, ILogge
         return caseType;
     }
 
-    public Task<CatalogSnapshot> GetIndicators() => Task.FromResult(_snapshot ??= new CatalogSnapshot(Version, [.. State.Indicators]));
+    public async Task<DefinedRule> DefineValidationRule(RuleDraft rule, string requestId, Actor actor)
+    {
+        var compiled = ValidationRules.Validate(_catalog, rule, requestId).Rule;
+        if (State.Rules.TryGetValue(compiled.Code, out var current) && current.Rule == compiled) return current;
+        var (_, replay) = await PersistAsync(new ValidationRuleDefined(Meta(actor, requestId), compiled), requestId, RuleDefinitions.Fingerprint(compiled));
+        if (replay is not null && Deserialize(replay.Payload) is ValidationRuleDefined first) return new DefinedRule(first.Rule, first.Meta.Actor, first.Meta.ActorName, first.Meta.At);
+        return State.Rules[compiled.Code];
+    }
+
+    public async Task<DataSetDefinition> DefineDataSet(string townshipId, DataSet dataSet, string requestId, Actor actor)
+    {
+        // The roster answers whether the township exists and which villages it holds.
+        var villages = Text.IsOrgUnitId(townshipId) ? await GrainFactory.GetGrain<IRosterGrain>(GrainKeys.Roster).VillagesOf(townshipId) : null;
+        DataSets.Validate(_catalog, townshipId, villages?.Select(x => x.VillageId).ToHashSet(StringComparer.Ordinal), dataSet, requestId);
+        if (State.DataSets.TryGetValue($"{townshipId}|{dataSet.Code}", out var current) && DataSets.Same(current.DataSet, dataSet)) return current;
+        var (_, replay) = await PersistAsync(new DataSetDefined(Meta(actor, requestId), townshipId, dataSet), requestId, DataSets.Fingerprint(townshipId, dataSet));
+        if (replay is not null && Deserialize(replay.Payload) is DataSetDefined first) return new DataSetDefinition(first.TownshipId, first.DataSet, first.Meta.Actor, first.Meta.ActorName, first.Meta.At);
+        return State.DataSets[$"{townshipId}|{dataSet.Code}"];
+    }
+
+    public Task<CatalogSnapshot> GetIndicators() => Task.FromResult(_snapshot ??= new CatalogSnapshot(Version, [.. State.Indicators],
+        [.. State.Rules.Values.OrderBy(r => r.Rule.Code, StringComparer.Ordinal)],
+        [.. State.DataSets.Values.OrderBy(d => d.TownshipId, StringComparer.Ordinal).ThenBy(d => d.DataSet.Code, StringComparer.Ordinal)]));
 
     public Task<long> GetVersion() => Task.FromResult(Version);
 

@@ -23,8 +23,11 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     // indicator the events name, and one defined through another silo may be missing from this silo's copy.
     protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.CurrentAsync();
 
-    /// <summary>3: targets and their history index (2: entered figures and history indexes; 1: the figures only).</summary>
-    protected override int StateFormat => 3;
+    /// <summary>
+    /// 4: targets, approvals, and cases with their steps, extensions and fixed on-time outcome (3 lacked one or the
+    /// other; 2 lacked both; 1 held the figures only).
+    /// </summary>
+    protected override int StateFormat => 4;
 
     protected override void AfterSnapshot() => State.Rebuild(_catalog);
 
@@ -72,7 +75,8 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         var info = Info();
         var report = Reporting.Validate(await catalogs.ForCodesAsync(command.Lines.Select(l => l.Indicator)), info.Level, command with { OrgUnitId = OrgUnitId });
-        return await WriteValuesAsync(report.Period, new ValuesReported(Meta(actor, report.RequestId), report.Period.ToString(), report.Figures, report.Comment),
+        return await WriteValuesAsync(report.Period, [.. report.Figures.Select(f => f.Indicator)],
+            new ValuesReported(Meta(actor, report.RequestId), report.Period.ToString(), report.Figures, report.Comment),
             report.RequestId, report.Fingerprint, report.Figures.Count, cancellationToken);
     }
 
@@ -80,30 +84,40 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         var info = Info();
         var clear = Reporting.Validate(await catalogs.ForCodesAsync(command.Indicators), info.Level, command with { OrgUnitId = OrgUnitId });
-        return await WriteValuesAsync(clear.Period, new ValuesCleared(Meta(actor, clear.RequestId), clear.Period.ToString(), clear.Indicators, clear.Reason),
+        return await WriteValuesAsync(clear.Period, clear.Indicators, new ValuesCleared(Meta(actor, clear.RequestId), clear.Period.ToString(), clear.Indicators, clear.Reason),
             clear.RequestId, clear.Fingerprint, 0, cancellationToken);
     }
 
     /// <summary>
-    /// Writes a change of figures: refused when the org unit no longer counts in the period — unless it is a retry of
-    /// a request already applied, which keeps its first answer.
+    /// Writes a change of figures: refused when the org unit no longer counts in the period or an approval locks any of
+    /// <paramref name="indicators"/> there — unless it is a retry of a request already applied, which keeps its first
+    /// answer. A village's report is answered with the validation warnings of its figures after it.
     /// </summary>
-    private async Task<ReportReceipt> WriteValuesAsync(Period period, LedgerEvent e, string requestId, string fingerprint, int values, CancellationToken cancellationToken)
+    private async Task<ReportReceipt> WriteValuesAsync(Period period, IReadOnlyList<string> indicators, LedgerEvent e, string requestId, string fingerprint, int values,
+        CancellationToken cancellationToken)
     {
         try
         {
             State.CheckCounts(OrgUnitId, period);
+            State.CheckUnlocked(OrgUnitId, period, indicators);
         }
         catch (DomainException ex) when (ex.Kind == ErrorKind.FailedPrecondition)
         {
-            if (await FindReplayAsync(requestId, fingerprint) is { } first) return new ReportReceipt(OrgUnitId, first.Version, true);
+            if (await FindReplayAsync(requestId, fingerprint) is { } first) return Receipt(first);
             throw;
         }
+        if (e is ValuesReported report && State.Info(OrgUnitId)?.Level == OrgUnitLevel.Village) e = report with { Warnings = await WarningsAsync(report, period) };
         var (version, replay) = await WriteAsync(e, requestId, fingerprint, cancellationToken);
-        if (replay is not null) return new ReportReceipt(OrgUnitId, replay.Version, true);
+        if (replay is not null) return Receipt(replay);
         ServiceMetrics.ValuesReported.Add(values);
-        return new ReportReceipt(OrgUnitId, version, false);
+        var warnings = (e as ValuesReported)?.Warnings ?? [];
+        foreach (var w in warnings) ServiceMetrics.ValidationWarnings.Add(1, new KeyValuePair<string, object?>("importance", w.Importance));
+        return new ReportReceipt(OrgUnitId, version, false, warnings);
     }
+
+    /// <summary>The first answer of a write of values: its version, and the warnings its report was answered with.</summary>
+    private ReportReceipt Receipt(JournalEvent first) =>
+        new(OrgUnitId, first.Version, true, Deserialize(first.Payload) is ValuesReported r ? r.Warnings ?? [] : []);
 
     /// <summary>
     /// Checks what the event does (it must fold), appends it, applies it, and brings the township's totals up to date
@@ -127,7 +141,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         var township = _township ??= GrainFactory.GetGrain<ITownshipGrain>(GrainKeys.Township(info.TownshipId));
         try
         {
-            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow(), effect.Targets)))
+            if (_townshipStale || !await township.Apply(new ContributionChange(OrgUnitId, info.Level, baseVersion, Version, effect.Figures, effect.Cases, clock.GetUtcNow(), effect.Targets, effect.Approvals)))
                 await township.ApplyFull(Contribution()!);
             _townshipStale = false;
         }
@@ -204,6 +218,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         if (await FirstAnswerAsync(m.CaseId, m.RequestId, m.Fingerprint, cancellationToken) is { } first) return first;
         var current = FindCase(m.CaseId);
         current.CheckVersion(m.ExpectedVersion);
+        current.CheckChronology(m.EffectiveOn);
         var e = new CaseTransitioned(Meta(actor, m.RequestId), m.CaseId, current.Status, m.To, m.EffectiveOn, m.Note);
         await WriteCaseAsync(e, m.CaseId, m.RequestId, m.Fingerprint, cancellationToken);
         if (m.To == CaseStatus.Closed) ServiceMetrics.CasesClosed.Add(1);
@@ -264,7 +279,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     private FullContribution? Contribution()
     {
         if (State.Info(OrgUnitId) is not { } info) return null;
-        var (figures, cases) = State.Contribution();
-        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow(), State.TargetContribution());
+        var (figures, cases, approvals) = State.Contribution();
+        return new FullContribution(OrgUnitId, info.Level, Version, figures, cases, clock.GetUtcNow(), State.TargetContribution(), approvals);
     }
 }

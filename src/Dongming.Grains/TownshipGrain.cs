@@ -11,6 +11,10 @@ namespace Dongming.Grains;
 /// <summary>The checkpoint of a township's kept totals: every org unit's part with the version it reflects.</summary>
 public sealed class TownshipCheckpoint
 {
+    /// <summary>The shape of the parts (3: cases with their steps, approvals and targets). A checkpoint of another format is not loaded: the parts are re-read from the ledgers.</summary>
+    public const int CurrentFormat = 3;
+
+    public int Format { get; set; }
     public long Version { get; set; }
     public DateTimeOffset AsOf { get; set; }
     public Dictionary<string, OrgUnitPart> Units { get; set; } = new(StringComparer.Ordinal);
@@ -61,7 +65,10 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             _repairPending = true;
         }
         _deadSilosSeen = DeadSilos();
-        this.RegisterGrainTimer(TickAsync, CheckpointEvery, CheckpointEvery);
+        // Kept alive by its timer: a township's totals are read all the time, and the case gauges (ServiceMetrics) are
+        // exported only while it is active.
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckpointEvery, CheckpointEvery) { KeepAlive = true });
+        PublishCaseGauges();
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -76,9 +83,16 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         try
         {
             var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
+            if (saved.Format != TownshipCheckpoint.CurrentFormat)
+            {
+                // Parts of an older shape lack what later code keeps (a case's steps, approvals); the ledgers have it.
+                logger.LogInformation("Township {Township}: checkpoint of format {Format} not loaded; the totals are re-read from the ledgers", TownshipId, saved.Format);
+                _checkpointedVersion = -1;
+                return;
+            }
             var restored = new TownshipAggregate(TownshipId);
             foreach (var (id, part) in saved.Units)
-                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets));
+                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
             _aggregate = restored;
             _checkpointedVersion = _aggregate.Version;
         }
@@ -93,6 +107,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_registered) await CheckpointAsync(cancellationToken);
+        ServiceMetrics.WithdrawCases(TownshipId);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -112,6 +127,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         }
         _deadSilosSeen = dead; // old entries leave the table after a while
         _repairPending = false;
+        PublishCaseGauges();
         await CheckpointAsync(cancellationToken);
     }
 
@@ -119,7 +135,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     {
         if (_aggregate.Version == _checkpointedVersion) return;
         var version = _aggregate.Version;
-        var saved = new TownshipCheckpoint { Version = version, AsOf = _aggregate.AsOf, Units = _aggregate.Units.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) };
+        var saved = new TownshipCheckpoint { Format = TownshipCheckpoint.CurrentFormat, Version = version, AsOf = _aggregate.AsOf, Units = _aggregate.Units.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) };
         var payload = JsonSerializer.SerializeToUtf8Bytes(saved, EventSourcedGrain<LedgerState, LedgerEvent>.Json);
         await store.SaveCheckpointAsync(new Snapshot(CheckpointStream, version, payload), cancellationToken);
         _checkpointedVersion = version;
@@ -153,7 +169,11 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private bool ApplyFullCore(FullContribution c)
     {
         var changed = _aggregate.Replace(c);
-        if (changed) Changed();
+        if (changed)
+        {
+            Changed();
+            if (c.Cases.Count > 0) PublishCaseGauges();
+        }
         return changed;
     }
 
@@ -178,6 +198,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         if (outcome == ChangeOutcome.Applied)
         {
             Changed();
+            if (change.Cases.Count > 0) PublishCaseGauges();
             ServiceMetrics.TotalsUpdateLag.Record(Math.Max(0, (clock.GetUtcNow() - change.At).TotalSeconds));
         }
         return Task.FromResult(outcome != ChangeOutcome.NeedsFullContribution);
@@ -204,7 +225,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public Task<CaseSummary> GetCaseSummary(CaseSummaryQuery query)
     {
         EnsureRegistered();
-        return Task.FromResult(_aggregate.Summary(query));
+        return Task.FromResult(_aggregate.Summary(query, CaseDates.Today(clock)));
     }
 
     public async Task<CasePage> ListCases(CaseQuery query)

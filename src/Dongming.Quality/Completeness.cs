@@ -46,7 +46,8 @@ public sealed record UnexpectedReport(string VillageId, string Reason, IReadOnly
 /// <summary>
 /// Completeness and timeliness of one (data set, period). Rates are exact quotients truncated (rounded toward
 /// zero) to <see cref="Completeness.RateDecimals"/> places, so a rate reads 1 only when every expected village
-/// reported; null when no village is expected (0 ÷ 0 is no rate).
+/// reported; null when no village is expected (0 ÷ 0 is no rate). <see cref="OnTime"/> lists the villages that
+/// reported on time (with <see cref="Missing"/>, <see cref="Partial"/> and <see cref="Late"/>: every expected village).
 /// </summary>
 public sealed record CompletenessResult(
     string DataSet,
@@ -60,7 +61,8 @@ public sealed record CompletenessResult(
     IReadOnlyList<string> Missing,
     IReadOnlyList<PartialReport> Partial,
     IReadOnlyList<LateReport> Late,
-    IReadOnlyList<UnexpectedReport> NotExpected);
+    IReadOnlyList<UnexpectedReport> NotExpected,
+    IReadOnlyList<string>? OnTime = null);
 
 /// <summary>Completeness and timeliness (报送及时率、完整率).</summary>
 public static class Completeness
@@ -85,9 +87,17 @@ public static class Completeness
     /// </summary>
     public static void Check(IndicatorCatalog catalog, DataSet dataSet)
     {
+        var v = new Violations();
+        Check(v, catalog, dataSet);
+        v.ThrowIfAny();
+    }
+
+    /// <summary>As <see cref="Check(IndicatorCatalog, DataSet)"/>, recording into <paramref name="v"/> with a request's other fields.</summary>
+    public static void Check(Violations v, IndicatorCatalog catalog, DataSet dataSet)
+    {
+        ArgumentNullException.ThrowIfNull(v);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(dataSet);
-        var v = new Violations();
         Text.CheckCode(v, "data_set.code", dataSet.Code);
         Text.CheckText(v, "data_set.name_zh", dataSet.NameZh, ValidationRules.MaxNameLength, required: true);
         if (!Enum.IsDefined(dataSet.PeriodKind)) v.Add("data_set.period_type", "must be year, quarter or month");
@@ -116,7 +126,40 @@ public static class Completeness
                 if (!string.IsNullOrEmpty(orgUnits[i]) && !seenUnits.Add(orgUnits[i])) v.Add(field, $"{orgUnits[i]} appears more than once");
             }
         }
-        v.ThrowIfAny();
+    }
+
+    /// <summary>
+    /// The villages expected to report <paramref name="dataSet"/> for <paramref name="period"/>: those of the data set (the
+    /// whole roster, or its list) that exist on the period's last day (<see cref="RosterVillage.IsExpectedFor"/>), by id.
+    /// </summary>
+    public static SortedSet<string> ExpectedVillages(DataSet dataSet, Period period, IReadOnlyList<RosterVillage> roster)
+    {
+        ArgumentNullException.ThrowIfNull(dataSet);
+        ArgumentNullException.ThrowIfNull(roster);
+        var rosterById = new Dictionary<string, RosterVillage>(StringComparer.Ordinal);
+        foreach (var village in roster)
+        {
+            if (!rosterById.TryAdd(village.VillageId, village)) throw new ArgumentException($"village {village.VillageId} is on the roster twice", nameof(roster));
+        }
+        var candidates = dataSet.OrgUnitIds is { } listed ? listed.Distinct(StringComparer.Ordinal).ToList() : [.. rosterById.Keys];
+        return new SortedSet<string>(candidates.Where(id => rosterById.TryGetValue(id, out var village) && village.IsExpectedFor(period)), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether a figure held for <paramref name="period"/> is a value for the whole period, as a report must be: entered
+    /// for the period itself; or rolled up from sub-periods that make the whole period — a flow whose entered sub-periods
+    /// cover every day of it, a stock whose latest sub-period ends with it. A year rolled up from its first quarter
+    /// only is not a report of the year.
+    /// </summary>
+    public static bool Holds(Period period, Contributed figure, IndicatorKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        if (!figure.Flags.HasFlag(FigureFlags.RolledUp)) return true;
+        var from = (figure.From ?? []).Select(p => Period.TryParse(p, out var parsed) ? parsed : (Period?)null).OfType<Period>().ToList();
+        if (from.Count == 0) return false;
+        if (kind == IndicatorKind.Stock) return from.Max(p => p.End) == period.End;
+        var days = from.Where(period.Contains).Sum(p => p.End.DayNumber - p.Start.DayNumber + 1);
+        return days == period.End.DayNumber - period.Start.DayNumber + 1;
     }
 
     /// <summary>The last day a report for <paramref name="period"/> is on time (Beijing time).</summary>
@@ -139,14 +182,8 @@ public static class Completeness
         if (period.Kind != dataSet.PeriodKind)
             throw DomainException.Invalid("period", $"data set {dataSet.Code} is reported by {dataSet.PeriodKind.ToString().ToLowerInvariant()}; {period} is a {period.Kind.ToString().ToLowerInvariant()}");
 
-        var rosterById = new Dictionary<string, RosterVillage>(StringComparer.Ordinal);
-        foreach (var village in roster)
-        {
-            if (!rosterById.TryAdd(village.VillageId, village)) throw new ArgumentException($"village {village.VillageId} is on the roster twice", nameof(roster));
-        }
-        var candidates = dataSet.OrgUnitIds is { } listed ? listed.Distinct(StringComparer.Ordinal).ToList() : [.. rosterById.Keys];
-        var expected = new SortedSet<string>(
-            candidates.Where(id => rosterById.TryGetValue(id, out var village) && village.IsExpectedFor(period)), StringComparer.Ordinal);
+        var expected = ExpectedVillages(dataSet, period, roster);
+        var rosterById = roster.ToDictionary(v => v.VillageId, StringComparer.Ordinal);
 
         var indicators = dataSet.Indicators.Distinct(StringComparer.Ordinal).ToList();
         var inSet = new HashSet<string>(indicators, StringComparer.Ordinal);
@@ -163,6 +200,7 @@ public static class Completeness
         var missing = new List<string>();
         var partial = new List<PartialReport>();
         var late = new List<LateReport>();
+        var onTimeVillages = new List<string>();
         var reported = 0;
         var onTime = 0;
         foreach (var villageId in expected)
@@ -178,7 +216,7 @@ public static class Completeness
             reported++;
             var completedAt = entries.Values.Max();
             var completedOn = DateOnly.FromDateTime(completedAt.ToOffset(TownshipOffset).DateTime);
-            if (completedOn <= due) onTime++;
+            if (completedOn <= due) { onTime++; onTimeVillages.Add(villageId); }
             else late.Add(new LateReport(villageId, completedAt, completedOn.DayNumber - due.DayNumber));
         }
 
@@ -189,7 +227,7 @@ public static class Completeness
             .ToList();
 
         return new CompletenessResult(dataSet.Code, period, due, expected.Count, reported, onTime,
-            Rate(reported, expected.Count), Rate(onTime, expected.Count), missing, partial, late, notExpected);
+            Rate(reported, expected.Count), Rate(onTime, expected.Count), missing, partial, late, notExpected, onTimeVillages);
     }
 
     /// <summary>part ÷ whole truncated to <see cref="RateDecimals"/> places; null for no whole.</summary>

@@ -88,16 +88,7 @@ public static class Outliers
     {
         ArgumentNullException.ThrowIfNull(values);
         var v = new Violations();
-        if (!Enum.IsDefined(method)) v.Add("method", "must be Z_SCORE, MODIFIED_Z_SCORE or MIN_MAX");
-        if (method == OutlierMethod.MinMax)
-        {
-            if (min is null && max is null) v.Add("min", "MIN_MAX needs a minimum, a maximum or both");
-            if (min is { } lo && max is { } hi && lo > hi) v.Add("max", "must not be below the minimum");
-        }
-        else if (threshold <= 0)
-        {
-            v.Add("threshold", "must be positive (3 for the z-score, 3.5 for the modified z-score are usual)");
-        }
+        CheckParameters(v, method, threshold, min, max);
         CheckUnique(v, values.Select(x => x.OrgUnitId));
         v.ThrowIfAny();
 
@@ -127,7 +118,7 @@ public static class Outliers
     {
         ArgumentNullException.ThrowIfNull(villages);
         var v = new Violations();
-        if (factor <= 1) v.Add("threshold", "must be above 1 (a jump by that factor up or down stands out; 3 is usual)");
+        CheckFactor(v, "threshold", factor);
         CheckUnique(v, villages.Select(x => x.OrgUnitId));
         v.ThrowIfAny();
 
@@ -164,6 +155,29 @@ public static class Outliers
             .Select(x => x.Outlier).ToList();
         return new OutlierResult(judged, null, null, null, null, ranked, [.. notChecked.OrderBy(n => n.OrgUnitId, StringComparer.Ordinal)],
             judged == 0 ? "no village has a value for this period and a non-zero value for an earlier one" : null);
+    }
+
+    /// <summary>The parameters of <see cref="AcrossVillages"/>: a known method; MIN_MAX a bound or two in order; the others a positive threshold.</summary>
+    public static void CheckParameters(Violations v, OutlierMethod method, decimal threshold, decimal? min, decimal? max)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        if (!Enum.IsDefined(method)) v.Add("method", "must be Z_SCORE, MODIFIED_Z_SCORE or MIN_MAX");
+        if (method == OutlierMethod.MinMax)
+        {
+            if (min is null && max is null) v.Add("min", "MIN_MAX needs a minimum, a maximum or both");
+            if (min is { } lo && max is { } hi && lo > hi) v.Add("max", "must not be below the minimum");
+        }
+        else if (Enum.IsDefined(method) && threshold <= 0)
+        {
+            v.Add("threshold", "must be positive (3 for the z-score, 3.5 for the modified z-score are usual)");
+        }
+    }
+
+    /// <summary>The factor of <see cref="OverTime"/>: above 1.</summary>
+    public static void CheckFactor(Violations v, string field, decimal factor)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        if (factor <= 1) v.Add(field, "must be above 1 (a jump by that factor up or down stands out; 3 is usual)");
     }
 
     private static OutlierResult ZScore(List<(string OrgUnitId, decimal Value)> held, decimal threshold, List<NotChecked> notChecked)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Dongming.Quality;
 
@@ -15,6 +17,7 @@ namespace Dongming.Quality;
 /// <see cref="BigInteger"/>, and the few rational packages for .NET are either unmaintained or convert
 /// through <see cref="double"/>.
 /// </remarks>
+[JsonConverter(typeof(RationalJsonConverter))]
 public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
 {
     private readonly BigInteger _denominator; // 0 only in default(Rational), read as 1
@@ -156,7 +159,30 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     /// <summary>True when the value is a decimal of at most <paramref name="decimals"/> places (shown without rounding).</summary>
     public bool IsExactAt(int decimals) => (Numerator * BigInteger.Pow(10, decimals) % Denominator).IsZero;
 
+    /// <summary>Reads the exact form of <see cref="ToString"/> ("152180000/7921", "-3", "0").</summary>
+    public static bool TryParse(string? text, out Rational value)
+    {
+        value = default;
+        if (string.IsNullOrEmpty(text) || text.Length > 4096) return false;
+        var slash = text.IndexOf('/');
+        var numerator = slash < 0 ? text : text[..slash];
+        if (!BigInteger.TryParse(numerator, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return false;
+        var d = BigInteger.One;
+        if (slash >= 0 && (!BigInteger.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out d) || d.IsZero)) return false;
+        value = Of(n, d);
+        return true;
+    }
+
     /// <summary>Exact form: "152180000/7921", or the integer alone.</summary>
     public override string ToString() =>
         Denominator.IsOne ? Numerator.ToString(CultureInfo.InvariantCulture) : $"{Numerator.ToString(CultureInfo.InvariantCulture)}/{Denominator.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>A rational travels (between silos) as its exact text, "152180000/7921": never as a rounded number.</summary>
+public sealed class RationalJsonConverter : JsonConverter<Rational>
+{
+    public override Rational Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Rational.TryParse(reader.GetString(), out var value) ? value : throw new JsonException("not a rational");
+
+    public override void Write(Utf8JsonWriter writer, Rational value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

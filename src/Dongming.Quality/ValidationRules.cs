@@ -60,6 +60,19 @@ public sealed record ValidationRule(
     RuleScope Scope,
     string? Description = null);
 
+/// <summary>A rule as a caller defines it: <see cref="ValidationRule"/> with its tolerance as the decimal text sent.</summary>
+public sealed record RuleDraft(
+    string Code,
+    string NameZh,
+    string Left,
+    RuleOperator Operator,
+    string Right,
+    string? Tolerance,
+    Importance Importance,
+    PeriodKind? PeriodKind,
+    RuleScope Scope,
+    string? Description);
+
 /// <summary>A rule whose sides have been parsed against the catalog: the form the evaluator runs.</summary>
 public sealed record CompiledRule(ValidationRule Rule, Expression Left, Expression Right)
 {
@@ -154,9 +167,33 @@ public static class ValidationRules
     /// </summary>
     public static CompiledRule Compile(IndicatorCatalog catalog, ValidationRule rule)
     {
+        var v = new Violations();
+        var compiled = CompileInto(v, catalog, rule, toleranceGiven: rule.Tolerance is not null);
+        v.ThrowIfAny();
+        return compiled!;
+    }
+
+    /// <summary>
+    /// Validates a request to define a rule as the caller sent it (its request id, the tolerance as decimal text) and
+    /// compiles the rule: every bad field at once, the tolerance's form among them.
+    /// </summary>
+    public static CompiledRule Validate(IndicatorCatalog catalog, RuleDraft draft, string? requestId)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var v = new Violations();
+        Text.CheckRequestId(v, "request_id", requestId);
+        var tolerance = string.IsNullOrEmpty(draft.Tolerance) ? null : ExactDecimal.Parse(v, "rule.tolerance", draft.Tolerance);
+        var rule = new ValidationRule(draft.Code, draft.NameZh, draft.Left, draft.Operator, draft.Right, tolerance, draft.Importance, draft.PeriodKind, draft.Scope,
+            string.IsNullOrEmpty(draft.Description) ? null : draft.Description);
+        var compiled = CompileInto(v, catalog, rule, toleranceGiven: !string.IsNullOrEmpty(draft.Tolerance));
+        v.ThrowIfAny();
+        return compiled!;
+    }
+
+    private static CompiledRule? CompileInto(Violations v, IndicatorCatalog catalog, ValidationRule rule, bool toleranceGiven)
+    {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(rule);
-        var v = new Violations();
         Text.CheckCode(v, "rule.code", rule.Code);
         Text.CheckText(v, "rule.name_zh", rule.NameZh, MaxNameLength, required: true);
         Text.CheckText(v, "rule.description", rule.Description, MaxDescriptionLength, allowNewLines: true);
@@ -168,18 +205,17 @@ public static class ValidationRules
         if (rule.PeriodKind is { } kind && !Enum.IsDefined(kind)) v.Add("rule.period_type", "must be year, quarter or month (or none: every period)");
         if (rule.Operator == RuleOperator.EqualWithin)
         {
-            if (rule.Tolerance is not { } tolerance) v.Add("rule.tolerance", "is required with equal within a tolerance");
+            if (rule.Tolerance is not { } tolerance) { if (!toleranceGiven) v.Add("rule.tolerance", "is required with equal within a tolerance"); }
             else if (tolerance < 0) v.Add("rule.tolerance", "must not be negative");
             else ValueRange.Check(v, "rule.tolerance", tolerance, ratio: true);
         }
-        else if (rule.Tolerance is not null)
+        else if (toleranceGiven)
         {
             v.Add("rule.tolerance", "is only for equal within a tolerance");
         }
         if (left is not null && right is not null && left.Indicators.Count == 0 && right.Indicators.Count == 0)
             v.Add("rule.left", "the rule names no indicator on either side, so it checks nothing");
-        v.ThrowIfAny();
-        return new CompiledRule(rule, left!, right!);
+        return v.Any ? null : new CompiledRule(rule, left!, right!);
     }
 
     /// <summary>The symbol of an operator as a clerk reads it.</summary>

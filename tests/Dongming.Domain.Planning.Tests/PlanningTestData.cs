@@ -46,8 +46,8 @@ internal static class PlanningTestData
         var aggregate = new TownshipAggregate(townshipId);
         foreach (var (id, level, state, version) in units)
         {
-            var (figures, cases) = state.Contribution();
-            aggregate.Replace(new FullContribution(id, level, version, figures, cases, At, state.TargetContribution()));
+            var (figures, cases, approvals) = state.Contribution();
+            aggregate.Replace(new FullContribution(id, level, version, figures, cases, At, state.TargetContribution(), approvals));
         }
         return aggregate;
     }

@@ -84,10 +84,10 @@ public static class DemoCases
             Add("hotline_ticket", "2023", $"12345 热线工单 #{i + 1}", opened, opened.AddDays(15), CaseSource.Hotline, null,
                 [(CaseStatus.Closed, opened.AddDays(3), "办结")], unit: i % 17 == 0 ? data.Township.TownshipId : null);
         }
-        // 11 administrative penalty cases, closed.
+        // 11 administrative penalty cases, closed (all within 2023: the report, of December 2023, counts them closed).
         for (var i = 0; i < 11; i++)
         {
-            var opened = D("2023-03-15").AddDays(i * 25);
+            var opened = D("2023-03-15").AddDays(i * 20);
             Add("administrative_penalty", "2023", $"行政处罚案件 #{i + 1}", opened, opened.AddDays(90), CaseSource.Inspection, null,
                 [(CaseStatus.Investigating, opened.AddDays(5), null), (CaseStatus.Closed, opened.AddDays(45), "处罚决定执行完毕")]);
         }

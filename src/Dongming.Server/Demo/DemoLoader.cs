@@ -1,5 +1,6 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Dongming.Quality;
 using Dongming.Server.Settings;
 using Dongming.Storage;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,9 @@ namespace Dongming.Server.Demo;
 /// fixed request id, so a second run — or several silos starting at once — applies nothing twice; a marker stream
 /// per part skips the work once it is done (so a server that loaded 2023 before targets existed gets them once).
 /// Where the report names the villages carrying a figure, only they carry it; every other split across villages is
-/// illustrative (the reports say so in their comment).
+/// illustrative (the reports say so in their comment). The data sets the report implies are defined
+/// (<see cref="DataSets"/>); a village whose illustrative share of a figure of the yearly ledger is nothing enters 0,
+/// as a ledger does, so every village's yearly report is complete.
 /// </summary>
 public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptions<DemoOptions> options, ILogger<DemoLoader> logger) : IHostedService
 {
@@ -83,6 +86,7 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
         var roster = grains.GetGrain<IRosterGrain>(GrainKeys.Roster);
         await roster.RegisterTownship(data.Township, Loader);
         foreach (var v in data.Villages) await roster.RegisterVillage(v, Loader);
+        foreach (var set in DataSets(data)) await catalog.DefineDataSet(data.Township.TownshipId, set, "demo-2023-data-set-" + set.Code, Loader);
 
         var reports = SplitFigures(data);
         await Task.WhenAll(reports.Select(async r =>
@@ -110,6 +114,35 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
                 }
             }
         }));
+    }
+
+    /// <summary>The yearly village ledger (村级年度台账): the data set of every village's year.</summary>
+    public const string YearlyLedger = "village_ledger_yearly";
+
+    /// <summary>The quarterly poverty-monitoring screening (防返贫动态监测季度摸排): four rounds a year.</summary>
+    public const string PovertyScreening = "poverty_monitoring_quarterly";
+
+    /// <summary>
+    /// The data sets the 2023 report implies. The yearly village ledger holds every figure the report places in every
+    /// village — entered by villages, not computed, tied to no named villages (carried_by empty in township-2023.tsv;
+    /// figures of named villages, such as the water-saving project of three, are not every village's to report); due a
+    /// month after the year. The poverty-monitoring screening is quarterly (the report's 4 rounds a year): each round's
+    /// newly identified households and persons, natural decreases and increases, and member transfers; due 10 days
+    /// after the quarter. The report gives only the year's movements, so the demo holds no quarterly round.
+    /// </summary>
+    public static IReadOnlyList<DataSet> DataSets(DemoDataset data)
+    {
+        var catalog = new IndicatorCatalog(data.Indicators);
+        var yearly = data.Township2023
+            .Where(f => f.CarriedBy.Length == 0 && catalog.TryGet(f.Code, out var i) && i.EnteredAt == EnteredAt.Village && !catalog.IsComputed(f.Code))
+            .Select(f => f.Code).ToList();
+        return
+        [
+            new DataSet(YearlyLedger, "村级年度台账", PeriodKind.Year, yearly, null, 31),
+            new DataSet(PovertyScreening, "防返贫动态监测季度摸排", PeriodKind.Quarter,
+                ["monitored_new_households", "monitored_new_persons", "monitored_natural_decrease", "monitored_natural_increase",
+                 "monitored_transfer_households", "monitored_transfer_persons"], null, 10),
+        ];
     }
 
     /// <summary>Per org unit, the 2023 figures it reports, so that every township total equals the report's figure.</summary>
@@ -145,6 +178,14 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
             }
             var receivers = Units.Counts.Contains(indicator.Unit) && total < villages.Count ? Ranked(villages, code).Take((int)total).ToList() : villages;
             foreach (var (v, share) in Split(total, receivers, code)) Add(v, code, share);
+        }
+        // The yearly ledger is every village's: where the illustrative split leaves a village nothing, its ledger says 0.
+        var yearly = DataSets(data).Single(d => d.Code == YearlyLedger).Indicators;
+        foreach (var village in villages)
+        {
+            if (!reports.TryGetValue(village, out var list)) reports[village] = list = [];
+            var held = list.Select(f => f.Indicator).ToHashSet(StringComparer.Ordinal);
+            list.AddRange(yearly.Where(code => !held.Contains(code)).Select(code => new ReportedFigure(code, 0m)));
         }
         return reports;
     }

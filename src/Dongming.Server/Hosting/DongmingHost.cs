@@ -104,6 +104,8 @@ public static class DongmingHost
         app.MapGrpcService<TownshipGrpcService>();
         app.MapGrpcService<CaseGrpcService>();
         app.MapGrpcService<PlanningGrpcService>();
+        app.MapGrpcService<QualityGrpcService>();
+        app.MapGrpcService<ApprovalGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

@@ -23,8 +23,16 @@ public enum Operation
     /// a village's target is handed down to it, not set by the one who reports against it.
     /// </summary>
     SetTarget,
-    /// <summary>Roster, catalog and case-type definitions: admin only.</summary>
+    /// <summary>Roster, catalog, case-type and validation-rule definitions: admin only.</summary>
     Define,
+    /// <summary>A township's data sets: admin; that township's staff.</summary>
+    DefineDataSet,
+    /// <summary>Submits a data set's period: admin; township staff for their township's own ledger; reporters for their villages.</summary>
+    Submit,
+    /// <summary>Approves, rejects and unapproves: admin; township staff in their township.</summary>
+    Approve,
+    /// <summary>Moves a case's deadline (UpdateCase with a deadline): admin; township staff in their township — not reporters.</summary>
+    ChangeDeadline,
 }
 
 /// <summary>What the request is about, read from its fields before anything is looked up.</summary>
@@ -52,8 +60,15 @@ public abstract record Target
     public sealed record All(IReadOnlyList<Target> Parts) : Target;
 }
 
-/// <summary>One row of the policy table.</summary>
-public sealed record Rule(Operation Operation, Func<IMessage, Target> TargetOf);
+/// <summary>
+/// One row of the policy table: what the RPC does — fixed, or read from the request's fields where one RPC does two things
+/// (<see cref="OperationOf"/>: an UpdateCase that sets a deadline changes it) — and what it is about.
+/// </summary>
+public sealed record Rule(Operation Operation, Func<IMessage, Target> TargetOf, Func<IMessage, Operation>? OperationOf = null)
+{
+    /// <summary>What the request does.</summary>
+    public Operation OperationFor(IMessage request) => OperationOf?.Invoke(request) ?? Operation;
+}
 
 /// <summary>The bearer of a token: subject, roles and scope.</summary>
 public sealed record CallerScope(string Subject, string Name, IReadOnlySet<string> Roles, string? Township, IReadOnlySet<string> Villages)
@@ -81,6 +96,13 @@ public sealed record CallerScope(string Subject, string Name, IReadOnlySet<strin
 public sealed class AccessPolicy(GrainRefs refs)
 {
     private static Rule R<T>(Operation op, Func<T, Target> target) where T : IMessage => new(op, m => target((T)m));
+
+    /// <summary>A row whose operation depends on the request's fields.</summary>
+    private static Rule R<T>(Func<T, Operation> op, Func<T, Target> target) where T : IMessage => new(Operation.ManageCase, m => target((T)m), m => op((T)m));
+
+    /// <summary>One org unit's data when the request names exactly one, else every village of the township.</summary>
+    private static Target OneOrAll(string townshipId, IReadOnlyList<string> orgUnitIds) =>
+        orgUnitIds.Count == 1 ? new Target.OrgUnit(orgUnitIds[0]) : new Target.TownshipDetail(townshipId);
 
     private static readonly Target Nothing = new Target.None();
 
@@ -124,7 +146,8 @@ public sealed class AccessPolicy(GrainRefs refs)
         ["/dongming.v1.CaseService/OpenCase"] = R<OpenCaseRequest>(Operation.ManageCase, r => new Target.OrgUnit(r.VillageId)),
         ["/dongming.v1.CaseService/GetCase"] = R<GetCaseRequest>(Operation.Read, r => new Target.Case(r.CaseId)),
         ["/dongming.v1.CaseService/TransitionCase"] = R<TransitionCaseRequest>(Operation.ManageCase, r => new Target.Case(r.CaseId)),
-        ["/dongming.v1.CaseService/UpdateCase"] = R<UpdateCaseRequest>(Operation.ManageCase, r => new Target.Case(r.CaseId)),
+        // A deadline change is for staff and admins: the policy reads whether the request sets one.
+        ["/dongming.v1.CaseService/UpdateCase"] = R<UpdateCaseRequest>(r => r.HasDeadline ? Operation.ChangeDeadline : Operation.ManageCase, r => new Target.Case(r.CaseId)),
         // ListCases reads one village's ledger when village_id is given, else the township's (default dongming).
         ["/dongming.v1.CaseService/ListCases"] = R<ListCasesRequest>(Operation.Read, r => string.IsNullOrEmpty(r.VillageId)
             ? new Target.TownshipDetail(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId)
@@ -135,6 +158,23 @@ public sealed class AccessPolicy(GrainRefs refs)
         ["/dongming.v1.PlanningService/ListTargets"] = R<ListTargetsRequest>(Operation.Read, r => Planned(r.TownshipId, r.OrgUnitId)),
         ["/dongming.v1.PlanningService/GetTargetHistory"] = R<GetTargetHistoryRequest>(Operation.Read, r => new Target.OrgUnit(r.OrgUnitId)),
         ["/dongming.v1.PlanningService/GetProgress"] = R<GetProgressRequest>(Operation.Read, r => Planned(r.TownshipId, r.OrgUnitId)),
+        ["/dongming.v1.QualityService/DefineValidationRule"] = R<DefineValidationRuleRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.QualityService/ListValidationRules"] = R<ListValidationRulesRequest>(Operation.Read, _ => Nothing),
+        // Every village's figures are checked unless exactly one org unit is named (a reporter's own village).
+        ["/dongming.v1.QualityService/RunValidation"] = R<RunValidationRequest>(Operation.Read, r => OneOrAll(r.TownshipId, r.OrgUnitIds)),
+        ["/dongming.v1.QualityService/FindOutliers"] = R<FindOutliersRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
+        ["/dongming.v1.QualityService/DefineDataSet"] = R<DefineDataSetRequest>(Operation.DefineDataSet, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.QualityService/ListDataSets"] = R<ListDataSetsRequest>(Operation.Read, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.QualityService/GetCompleteness"] = R<GetCompletenessRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
+
+        ["/dongming.v1.ApprovalService/Submit"] = R<SubmitRequest>(Operation.Submit, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ApprovalService/Approve"] = R<ApproveRequest>(Operation.Approve, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ApprovalService/Reject"] = R<RejectRequest>(Operation.Approve, r => new Target.OrgUnit(r.OrgUnitId)),
+        ["/dongming.v1.ApprovalService/Unapprove"] = R<UnapproveRequest>(Operation.Approve, r => new Target.OrgUnit(r.OrgUnitId)),
+        // One org unit's approval when named (a reporter's own village), else every village's.
+        ["/dongming.v1.ApprovalService/GetApprovalStatus"] = R<GetApprovalStatusRequest>(Operation.Read, r => string.IsNullOrEmpty(r.OrgUnitId)
+            ? new Target.TownshipDetail(r.TownshipId)
+            : new Target.OrgUnit(r.OrgUnitId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
@@ -150,9 +190,10 @@ public sealed class AccessPolicy(GrainRefs refs)
     {
         if (caller.Roles.Contains(Roles.Admin)) return null;
         var target = rule.TargetOf(request);
+        var operation = rule.OperationFor(request);
         foreach (var role in caller.Roles)
         {
-            if (await Allows(role, rule.Operation, target, caller)) return null;
+            if (await Allows(role, operation, target, caller)) return null;
         }
         var roles = caller.Roles.Count == 0 ? "no role" : "role " + string.Join(",", caller.Roles.Order(StringComparer.Ordinal));
         var what = target switch
@@ -205,6 +246,11 @@ public sealed class AccessPolicy(GrainRefs refs)
                     Operation.Repair => target is Target.Township t && t.Id == caller.Township,
                     // The township's own targets and its villages'.
                     Operation.SetTarget => target is Target.OrgUnit o && await TownshipOf(o.Id) == caller.Township,
+                    Operation.DefineDataSet => target is Target.Township t && t.Id == caller.Township,
+                    // Staff submit the township's own data sets; villages submit theirs.
+                    Operation.Submit => target is Target.OrgUnit o && o.Id == caller.Township,
+                    Operation.Approve => target is Target.OrgUnit o && await TownshipOf(o.Id) == caller.Township,
+                    Operation.ChangeDeadline => target is Target.Case c && await CaseOrgUnit(c.Id) is { } unit && await TownshipOf(unit) == caller.Township,
                     _ => false,
                 };
             case Roles.VillageReporter when caller.Villages.Count > 0:
@@ -219,7 +265,7 @@ public sealed class AccessPolicy(GrainRefs refs)
                         Target.Township t => await ReporterTownships(caller) is var ts && ts.Contains(t.Id),
                         _ => false,
                     },
-                    Operation.ReportValues or Operation.ManageCase => target switch
+                    Operation.ReportValues or Operation.ManageCase or Operation.Submit => target switch
                     {
                         Target.OrgUnit o => caller.Villages.Contains(o.Id),
                         Target.Case c => await CaseOrgUnit(c.Id) is { } unit && caller.Villages.Contains(unit),

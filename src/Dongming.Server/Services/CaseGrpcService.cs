@@ -47,7 +47,7 @@ public sealed class CaseGrpcService(GrainRefs refs, TimeProvider clock) : CaseSe
     {
         var status = Mappers.ToDomain(r.Status);
         var query = CaseQuery.Validate(Mappers.Opt(r.CaseType), status, r.Status != Contracts.V1.CaseStatus.Unspecified && status is null,
-            Mappers.Opt(r.Batch), Mappers.Opt(r.OverdueAsOf), r.PageSize, Mappers.Opt(r.PageToken));
+            Mappers.Opt(r.Batch), Mappers.Opt(r.OverdueAsOf), r.PageSize, Mappers.Opt(r.PageToken), r.DueWithinDays, Today);
         var page = string.IsNullOrEmpty(r.VillageId)
             ? await refs.Township(Mappers.Route(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId, "township_id")).ListCases(query)
             : await refs.Ledger(Mappers.Route(r.VillageId, "village_id")).ListCases(query);

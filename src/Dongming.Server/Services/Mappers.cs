@@ -69,6 +69,7 @@ public static partial class Mappers
         Kind = ToWire(v.Kind),
         TownshipId = v.TownshipId,
         RetiredFrom = v.RetiredFrom ?? string.Empty,
+        ActiveFrom = v.ActiveFrom ?? string.Empty,
     };
 
     public static Village ToWire(OrgUnitInfo u) => new()
@@ -244,6 +245,7 @@ public static partial class Mappers
             Returned = c.Returned,
             OpenedBy = c.OpenedBy,
             UpdatedAt = Ts(c.UpdatedAt),
+            DeadlineExtensions = c.Extensions,
         };
         if (c.Location is { } l) wire.Location = new Location { Longitude = Dec(l.Longitude), Latitude = Dec(l.Latitude) };
         return wire;
@@ -277,6 +279,11 @@ public static partial class Mappers
             Closed = s.Closed,
             Transferred = s.Transferred,
             ClosedOnTime = s.ClosedOnTime,
+            Completed = s.Completed,
+            Rectified = s.Rectified,
+            DueSoon = s.DueSoon,
+            Extended = s.Extended,
+            DueWithinDays = s.DueWithinDays,
         };
         response.Rows.AddRange(s.Rows.Select(r => new Contracts.V1.CaseSummaryRow
         {
@@ -286,6 +293,8 @@ public static partial class Mappers
             Count = r.Count,
             Overdue = r.Overdue,
             ClosedOnTime = r.ClosedOnTime,
+            DueSoon = r.DueSoon,
+            Extended = r.Extended,
         }));
         response.Breakdown.AddRange(s.Breakdown.Select(u => new CaseSummaryVillage
         {
@@ -295,6 +304,8 @@ public static partial class Mappers
             Overdue = u.Overdue,
             Closed = u.Closed,
             ClosedOnTime = u.ClosedOnTime,
+            DueSoon = u.DueSoon,
+            Extended = u.Extended,
         }));
         return response;
     }

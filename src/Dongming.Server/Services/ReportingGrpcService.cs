@@ -13,7 +13,9 @@ public sealed class ReportingGrpcService(GrainRefs refs) : ReportingService.Repo
         var command = new ReportCommand(request.OrgUnitId, request.Period, [.. request.Values.Select(v => new ReportLine(v.Indicator, v.Value, v.AtLeast))],
             request.RequestId, Mappers.Opt(request.Comment));
         var receipt = await refs.Ledger(Mappers.Route(request.OrgUnitId, "org_unit_id")).ReportValues(command, Mappers.Actor(context), context.CancellationToken);
-        return new ReportValuesResponse { OrgUnitId = receipt.OrgUnitId, Version = receipt.Version, Replayed = receipt.Replayed };
+        var response = new ReportValuesResponse { OrgUnitId = receipt.OrgUnitId, Version = receipt.Version, Replayed = receipt.Replayed };
+        response.Warnings.AddRange((receipt.Warnings ?? []).Select(QualityMappers.ToWire));
+        return response;
     }
 
     public override async Task<ClearValuesResponse> ClearValues(ClearValuesRequest request, ServerCallContext context)

@@ -74,7 +74,8 @@ public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TimePro
 
     public override async Task<GetCaseSummaryResponse> GetCaseSummary(GetCaseSummaryRequest request, ServerCallContext context)
     {
-        var query = CaseSummaryQuery.Validate(Mappers.Opt(request.CaseType), Mappers.Opt(request.Batch), Mappers.Opt(request.AsOf), request.IncludeBreakdown, CaseDates.Today(clock));
+        var query = CaseSummaryQuery.Validate(Mappers.Opt(request.CaseType), Mappers.Opt(request.Batch), Mappers.Opt(request.AsOf), request.IncludeBreakdown, CaseDates.Today(clock),
+            request.DueWithinDays);
         return Mappers.ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetCaseSummary(query));
     }
 

@@ -24,7 +24,7 @@ public sealed class VillageGrpcService(GrainRefs refs) : VillageService.VillageS
 
     public override async Task<Village> RegisterVillage(RegisterVillageRequest request, ServerCallContext context)
     {
-        var village = new VillageInfo(request.VillageId, request.Name, Mappers.ToDomain(request.Kind), request.TownshipId);
+        var village = new VillageInfo(request.VillageId, request.Name, Mappers.ToDomain(request.Kind), request.TownshipId, ActiveFrom: Mappers.Opt(request.ActiveFrom));
         return Mappers.ToWire(await refs.Roster.RegisterVillage(village, Mappers.Actor(context)));
     }
 

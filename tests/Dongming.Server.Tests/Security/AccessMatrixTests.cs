@@ -48,6 +48,18 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.PlanningService/ListTargets"] = "OOOO",
         ["/dongming.v1.PlanningService/GetTargetHistory"] = "OOOO",
         ["/dongming.v1.PlanningService/GetProgress"] = "OOOO",
+        ["/dongming.v1.QualityService/DefineValidationRule"] = "ODDD",
+        ["/dongming.v1.QualityService/ListValidationRules"] = "OOOO",
+        ["/dongming.v1.QualityService/RunValidation"] = "OODO",
+        ["/dongming.v1.QualityService/FindOutliers"] = "OODO",
+        ["/dongming.v1.QualityService/DefineDataSet"] = "OODD",
+        ["/dongming.v1.QualityService/ListDataSets"] = "OOOO",
+        ["/dongming.v1.QualityService/GetCompleteness"] = "OODO",
+        ["/dongming.v1.ApprovalService/Submit"] = "ODOD",
+        ["/dongming.v1.ApprovalService/Approve"] = "OODD",
+        ["/dongming.v1.ApprovalService/Reject"] = "OODD",
+        ["/dongming.v1.ApprovalService/Unapprove"] = "OODD",
+        ["/dongming.v1.ApprovalService/GetApprovalStatus"] = "OODO",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -162,6 +174,68 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.PlanningService/ListTargets"] = (_, c) => new PlanningService.PlanningServiceClient(c).ListTargetsAsync(new ListTargetsRequest { TownshipId = "dongming", OrgUnitId = "dongming", Period = "2024" }).ResponseAsync,
         ["/dongming.v1.PlanningService/GetTargetHistory"] = (_, c) => new PlanningService.PlanningServiceClient(c).GetTargetHistoryAsync(new GetTargetHistoryRequest { OrgUnitId = "datai", Indicator = "livestock_sheep", Period = "2024" }).ResponseAsync,
         ["/dongming.v1.PlanningService/GetProgress"] = (_, c) => new PlanningService.PlanningServiceClient(c).GetProgressAsync(new GetProgressRequest { TownshipId = "dongming", OrgUnitId = "dongming", Period = "2024", AsOf = "2024-06-30" }).ResponseAsync,
+        ["/dongming.v1.QualityService/DefineValidationRule"] = (_, c) => new QualityService.QualityServiceClient(c).DefineValidationRuleAsync(new DefineValidationRuleRequest
+        {
+            RequestId = Rpc.Id(),
+            Rule = new ValidationRule
+            {
+                Code = MatrixIndicatorPrefix + Rpc.Id(),
+                NameZh = "羊存栏不为负",
+                Left = "livestock_sheep",
+                Operator = RuleOperator.GreaterOrEqual,
+                Right = "0",
+                Importance = Importance.Low,
+                Scope = RuleScope.Both,
+            },
+        }).ResponseAsync,
+        ["/dongming.v1.QualityService/ListValidationRules"] = (_, c) => new QualityService.QualityServiceClient(c).ListValidationRulesAsync(new ListValidationRulesRequest()).ResponseAsync,
+        ["/dongming.v1.QualityService/RunValidation"] = (_, c) => new QualityService.QualityServiceClient(c).RunValidationAsync(new RunValidationRequest { TownshipId = "dongming", Period = "2023" }).ResponseAsync,
+        ["/dongming.v1.QualityService/FindOutliers"] = (_, c) => new QualityService.QualityServiceClient(c).FindOutliersAsync(new FindOutliersRequest
+        {
+            TownshipId = "dongming",
+            Period = "2023",
+            Indicator = "livestock_sheep",
+            Method = OutlierMethod.ModifiedZScore,
+        }).ResponseAsync,
+        ["/dongming.v1.QualityService/DefineDataSet"] = (_, c) => new QualityService.QualityServiceClient(c).DefineDataSetAsync(new DefineDataSetRequest
+        {
+            TownshipId = "dongming",
+            RequestId = Rpc.Id(),
+            DataSet = new DataSet { Code = MatrixIndicatorPrefix + Rpc.Id(), NameZh = "矩阵测试", PeriodType = PeriodType.Month, Indicators = { "livestock_sheep" }, DueDays = 5 },
+        }).ResponseAsync,
+        ["/dongming.v1.QualityService/ListDataSets"] = (_, c) => new QualityService.QualityServiceClient(c).ListDataSetsAsync(new ListDataSetsRequest { TownshipId = "dongming" }).ResponseAsync,
+        ["/dongming.v1.QualityService/GetCompleteness"] = (_, c) => new QualityService.QualityServiceClient(c).GetCompletenessAsync(new GetCompletenessRequest
+        {
+            TownshipId = "dongming",
+            DataSet = "village_ledger_yearly",
+            Period = "2023",
+        }).ResponseAsync,
+        ["/dongming.v1.ApprovalService/Submit"] = async (s, c) =>
+        {
+            var period = await ApprovalAtAsync(s);
+            await new ApprovalService.ApprovalServiceClient(c).SubmitAsync(new SubmitRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id() });
+        },
+        ["/dongming.v1.ApprovalService/Approve"] = async (s, c) =>
+        {
+            var period = await ApprovalAtAsync(s, "submit");
+            await new ApprovalService.ApprovalServiceClient(c).ApproveAsync(new ApproveRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id() });
+        },
+        ["/dongming.v1.ApprovalService/Reject"] = async (s, c) =>
+        {
+            var period = await ApprovalAtAsync(s, "submit");
+            await new ApprovalService.ApprovalServiceClient(c).RejectAsync(new RejectRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id(), Reason = "数据有误" });
+        },
+        ["/dongming.v1.ApprovalService/Unapprove"] = async (s, c) =>
+        {
+            var period = await ApprovalAtAsync(s, "submit", "approve");
+            await new ApprovalService.ApprovalServiceClient(c).UnapproveAsync(new UnapproveRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id(), Reason = "需更正" });
+        },
+        ["/dongming.v1.ApprovalService/GetApprovalStatus"] = (_, c) => new ApprovalService.ApprovalServiceClient(c).GetApprovalStatusAsync(new GetApprovalStatusRequest
+        {
+            TownshipId = "dongming",
+            DataSet = TestDataSet,
+            Period = Rpc.FreshPeriod(),
+        }).ResponseAsync,
     };
 
     public static TheoryData<string, Who> Matrix()
@@ -191,7 +265,11 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
     [Fact]
     public void PolicyTable_CoversEveryRpcOfTheContract_AndTheTestsCoverTheTable()
     {
-        var contract = new[] { VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor, PlanningService.Descriptor }
+        var contract = new[]
+            {
+                VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor,
+                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor,
+            }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(contract, AccessPolicy.Table.Keys.Order(StringComparer.Ordinal));

@@ -24,6 +24,9 @@ public static class SecurityTestSupport
     /// <summary>A case type only these tests open, so the shared server's other counts stay put.</summary>
     public const string TestCaseType = "access_check";
 
+    /// <summary>A monthly data set of datai (livestock_sheep) only these tests submit and approve, in fresh months.</summary>
+    public const string TestDataSet = "access_check_monthly";
+
     private static readonly SemaphoreSlim Once = new(1, 1);
     private static readonly HashSet<ServerProcess> Prepared = [];
 
@@ -68,6 +71,12 @@ public static class SecurityTestSupport
                 RequestId = "access-check-type",
                 CaseType = new CaseType { Code = TestCaseType, NameZh = "权限测试", NameEn = "Access check" },
             });
+            await new QualityService.QualityServiceClient(server.Channel).DefineDataSetAsync(new DefineDataSetRequest
+            {
+                TownshipId = "dongming",
+                RequestId = "access-check-data-set",
+                DataSet = new DataSet { Code = TestDataSet, NameZh = "权限测试月报", PeriodType = PeriodType.Month, Indicators = { "livestock_sheep" }, OrgUnitIds = { "datai" }, DueDays = 5 },
+            });
         }
         finally
         {
@@ -86,6 +95,27 @@ public static class SecurityTestSupport
             Deadline = "2099-12-31",
             RequestId = Rpc.Id(),
         })).Case;
+
+    /// <summary>
+    /// A fresh month in which datai (as admin) holds livestock_sheep and its test data set has gone through
+    /// <paramref name="steps"/> (as admin): ready for the next step as any caller.
+    /// </summary>
+    public static async Task<string> ApprovalAtAsync(ServerProcess server, params string[] steps)
+    {
+        var period = Rpc.FreshPeriod();
+        await new ReportingService.ReportingServiceClient(server.Channel).ReportValuesAsync(Rpc.Report("datai", period, ("livestock_sheep", "12")));
+        var approvals = new ApprovalService.ApprovalServiceClient(server.Channel);
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case "submit": await approvals.SubmitAsync(new SubmitRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id() }); break;
+                case "approve": await approvals.ApproveAsync(new ApproveRequest { OrgUnitId = "datai", DataSet = TestDataSet, Period = period, RequestId = Rpc.Id() }); break;
+                default: throw new ArgumentOutOfRangeException(nameof(steps), step, "submit or approve");
+            }
+        }
+        return period;
+    }
 
     /// <summary>The status of a call: OK, or the RpcException's code.</summary>
     public static async Task<StatusCode> StatusOf(Func<Task> call)
