@@ -306,4 +306,126 @@ public class ReportingTests
     [Fact]
     public void Fingerprint_PartBoundaries_Matter() =>
         Assert.NotEqual(Reporting.Fingerprint("ab", "c"), Reporting.Fingerprint("a", "bc"));
+
+    // ---- at-least values, the value range, unknown codes among other errors ----
+
+    [Fact]
+    public void Validate_AtLeastLine_IsALowerBoundFigure()
+    {
+        var r = Validate(OrgUnitLevel.Village, new ReportLine("labour_export_persons", "8400", AtLeast: true), L("livestock_sheep", "10"));
+        Assert.Equal([new ReportedFigure("labour_export_persons", 8400, AtLeast: true), new ReportedFigure("livestock_sheep", 10)], r.Figures);
+    }
+
+    [Fact]
+    public void Validate_AtLeastRatio_IsRejected()
+    {
+        var e = Rejected(OrgUnitLevel.Township, new ReportLine("two_cancer_screening_coverage", "0.9", AtLeast: true));
+        Assert.Equal("values[0].at_least", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void Fingerprint_AtLeastOrExact_Differs()
+    {
+        var exact = Validate(OrgUnitLevel.Village, L("labour_export_persons", "8400"));
+        var atLeast = Validate(OrgUnitLevel.Village, new ReportLine("labour_export_persons", "8400", AtLeast: true));
+        Assert.NotEqual(exact.Fingerprint, atLeast.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("crop_watermelon_area", "1000000000000000")]        // 16 integer digits
+    [InlineData("crop_watermelon_area", "999999999999999.99999")]   // 5 decimals
+    [InlineData("crop_watermelon_area", "0.12345")]                 // 5 decimals
+    [InlineData("livestock_sheep", "9999999999999999999999999999")] // 28 digits: exact as a decimal, but no total could hold many of them
+    [InlineData("labour_export_income", "1000000000000000")]
+    [InlineData("two_cancer_screening_coverage", "0.1234567")]      // 7 decimals of a ratio
+    public void Validate_ValueOutsideTheRange_IsRejected(string indicator, string value)
+    {
+        var level = indicator == "two_cancer_screening_coverage" ? OrgUnitLevel.Township : OrgUnitLevel.Village;
+        var e = Rejected(level, L(indicator, value));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("values[0].value", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("crop_watermelon_area", "999999999999999.9999")]
+    [InlineData("crop_watermelon_area", "0.1234")]
+    [InlineData("livestock_sheep", "999999999999999")]
+    [InlineData("labour_export_income", "999999999999999.99")]
+    [InlineData("two_cancer_screening_coverage", "0.998751")]
+    public void Validate_ValueAtTheEdgeOfTheRange_IsAccepted(string indicator, string value)
+    {
+        var level = indicator == "two_cancer_screening_coverage" ? OrgUnitLevel.Township : OrgUnitLevel.Village;
+        Assert.Equal(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(Validate(level, L(indicator, value)).Figures).Value);
+    }
+
+    [Fact]
+    public void Validate_EveryUnknownIndicatorWithSyntaxErrors_InOneInvalidArgument()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023Q9",
+            [L("no_such_one", "1"), L("livestock_sheep", "1.5"), L("no_such_two", "abc"), L("Bad Code", "1")], "req-1", null)));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(["period", "values[0].indicator", "values[1].value", "values[2].indicator", "values[2].value", "values[3].indicator"], TestData.Fields(e).Order(StringComparer.Ordinal));
+        Assert.Contains(e.Violations, v => v.Field == "values[0].indicator" && v.Description.Contains("no_such_one", StringComparison.Ordinal));
+        Assert.Contains(e.Violations, v => v.Field == "values[2].indicator" && v.Description.Contains("no_such_two", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_OnlyUnknownIndicators_IsNotFoundNamingEveryOne()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("no_such_one", "1"), L("livestock_sheep", "2"), L("no_such_two", "3"));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Equal(["values[0].indicator", "values[2].indicator"], TestData.Fields(e));
+        Assert.Contains("no_such_one", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no_such_two", e.Message, StringComparison.Ordinal);
+    }
+
+    // ---- clearing values ----
+
+    private static ClearCommand Clear(string? period, IReadOnlyList<string> indicators, string? reason = "录入错误", string? requestId = "req-2") =>
+        new("datai", period, indicators, requestId, reason);
+
+    [Fact]
+    public void ValidateClear_Valid_KeepsPeriodIndicatorsAndReason()
+    {
+        var c = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023-11", ["livestock_sheep", "labour_export_income"]));
+        Assert.Equal(Period.Parse("2023-11"), c.Period);
+        Assert.Equal(["livestock_sheep", "labour_export_income"], c.Indicators);
+        Assert.Equal(("录入错误", "req-2", "datai"), (c.Reason, c.RequestId, c.OrgUnitId));
+    }
+
+    [Fact]
+    public void ValidateClear_SameIndicatorsInAnotherOrder_HaveTheSameFingerprint_AnotherReasonDiffers()
+    {
+        var a = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["livestock_sheep", "labour_export_income"]));
+        var b = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["labour_export_income", "livestock_sheep"]));
+        var c = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["labour_export_income", "livestock_sheep"], reason: "不再统计"));
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, c.Fingerprint);
+        // A clear is never the same request as a report.
+        Assert.NotEqual(a.Fingerprint, Validate(OrgUnitLevel.Village, L("livestock_sheep", "1")).Fingerprint);
+    }
+
+    [Fact]
+    public void ValidateClear_EveryProblem_IsReportedTogether()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village,
+            Clear("2023Q0", ["livestock_sheep", "livestock_total", "livestock_sheep", "regional_epidemics", "Bad", "no_such_thing"], reason: " ", requestId: null)));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(["indicators[1]", "indicators[2]", "indicators[3]", "indicators[4]", "indicators[5]", "period", "reason", "request_id"], TestData.Fields(e).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateClear_NothingToClear_IsRejected()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", [])));
+        Assert.Equal("indicators", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void ValidateClear_OnlyUnknownIndicators_IsNotFound()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["no_such_thing"])));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Equal("indicators[0]", Assert.Single(e.Violations).Field);
+    }
 }

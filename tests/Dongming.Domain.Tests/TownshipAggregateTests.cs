@@ -339,6 +339,7 @@ public class TownshipAggregateTests
 
         foreach (var (id, _) in units) Assert.Equal(states[id].Count - 1, agg.VersionOf(id));
         AssertTotals(agg, units, periods, states);
+        Assert.Empty(agg.Recount()); // the kept cells equal a recomputation from the parts
     }
 
     private static void AssertTotals(TownshipAggregate agg, (string Id, OrgUnitLevel Level)[] units, string[] periods, Dictionary<string, List<Dictionary<string, decimal>>> states)
@@ -563,5 +564,151 @@ public class TownshipAggregateTests
         Assert.Equal(["c1", "c7"], Cases(agg, Forest, null, "2023-3", D("2023-07-16")).Select(c => c.CaseId));
         var c5 = Cases(agg, null, Rectified, null, null).Single();
         Assert.Equal("b-village", c5.OrgUnitId);
+    }
+
+    // ---- qualifiers, roll-up sources, recount ----
+
+    private static Change With(string key, Contributed? figure)
+    {
+        var d = new Change();
+        d.Figures[key] = figure;
+        return d;
+    }
+
+    private static TotalFigure? Full(TownshipAggregate agg, string indicator, string period = "2023") =>
+        agg.Totals(new TotalsQuery(Period.Parse(period), [indicator], true), Catalog).Totals.SingleOrDefault();
+
+    [Fact]
+    public void Totals_WithAnAtLeastPart_AreALowerBound_UntilThatPartIsExact()
+    {
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "datai", Village, 0, 1, With(K(Income), new Contributed(300, FigureFlags.AtLeast, At)), At);
+        Apply(agg, "xiaotai", Village, 0, 1, Delta((K(Income), 200)), At);
+
+        var total = Full(agg, Income)!;
+        Assert.Equal((500m, true), (total.Value, total.AtLeast));
+        Assert.Equal([("datai", FigureFlags.AtLeast), ("xiaotai", FigureFlags.None)], total.Breakdown!.Select(p => (p.OrgUnitId, p.Flags)));
+
+        Apply(agg, "datai", Village, 1, 2, Delta((K(Income), 320)), At);
+        Assert.Equal((520m, false), (Full(agg, Income)!.Value, Full(agg, Income)!.AtLeast));
+    }
+
+    [Fact]
+    public void Totals_PartialUnits_CountTheOrgUnitsWhoseComputedFigureLacksParts()
+    {
+        var agg = new TownshipAggregate("dongming");
+        var partial = new Contributed(10, FigureFlags.Computed | FigureFlags.Partial, At);
+        Apply(agg, "datai", Village, 0, 1, With(K("livestock_total"), partial), At);
+        Apply(agg, "xiaotai", Village, 0, 1, With(K("livestock_total"), partial with { Value = 5 }), At);
+        Apply(agg, "taiji", Village, 0, 1, With(K("livestock_total"), new Contributed(7, FigureFlags.Computed, At)), At);
+
+        var total = Full(agg, "livestock_total")!;
+        Assert.Equal((22m, 3, 2, true), (total.Value, total.VillagesReporting, total.PartialUnits, total.Computed));
+        Apply(agg, "xiaotai", Village, 1, 2, Delta((K("livestock_total"), null)), At);
+        Assert.Equal((17m, 1), (Full(agg, "livestock_total")!.Value, Full(agg, "livestock_total")!.PartialUnits));
+    }
+
+    [Fact]
+    public void Totals_From_ListsTheEnteredPeriodsOfTheRolledUpParts()
+    {
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "datai", Village, 0, 1, With(K(Sheep, "2023Q1"), new Contributed(10, FigureFlags.RolledUp, At, ["2023-03"])), At);
+        Apply(agg, "xiaotai", Village, 0, 1, With(K(Sheep, "2023Q1"), new Contributed(20, FigureFlags.RolledUp, At, ["2023-02"])), At);
+        Apply(agg, "taiji", Village, 0, 1, With(K(Sheep, "2023Q1"), Exact(30)), At); // its own entry for the quarter
+
+        Assert.Equal(["2023-02", "2023-03"], Full(agg, Sheep, "2023Q1")!.From);
+        Assert.Equal(60, Full(agg, Sheep, "2023Q1")!.Value);
+
+        Apply(agg, "datai", Village, 1, 2, With(K(Sheep, "2023Q1"), new Contributed(11, FigureFlags.RolledUp, At, ["2023-02"])), At);
+        Assert.Equal(["2023-02"], Full(agg, Sheep, "2023Q1")!.From);
+        Apply(agg, "datai", Village, 2, 3, Delta((K(Sheep, "2023Q1"), null)), At);
+        Apply(agg, "xiaotai", Village, 1, 2, Delta((K(Sheep, "2023Q1"), null)), At);
+        Assert.Empty(Full(agg, Sheep, "2023Q1")!.From);
+    }
+
+    [Fact]
+    public void Replace_SameValueOtherQualifiers_IsAChange()
+    {
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "datai", Village, 0, 1, Delta((K(Sheep), 50)), At);
+        Assert.True(agg.Replace(new FullContribution("datai", Village, 2, new Dictionary<string, Contributed> { [K(Sheep)] = new(50, FigureFlags.AtLeast, At) }, new Dictionary<string, CaseTally>(), At)));
+        Assert.True(Full(agg, Sheep)!.AtLeast);
+    }
+
+    [Fact]
+    public void Recount_ConsistentTotals_FindsNothingAndChangesNothing()
+    {
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "datai", Village, 0, 1, Delta((K(Sheep), 10), (K(Income), 5)), At);
+        Apply(agg, "xiaotai", Village, 0, 1, With(K(Sheep), new Contributed(3, FigureFlags.AtLeast | FigureFlags.RolledUp, At, ["2023-11"])), At);
+        Apply(agg, "dongming-town", Township, 0, 1, Delta((K(Coverage), 0.9m)), At);
+        Apply(agg, "datai", Village, 1, 2, Delta((K(Sheep), null)), At);
+        var version = agg.Version;
+
+        Assert.Empty(agg.Recount());
+        Assert.Equal(version, agg.Version);
+    }
+
+    [Fact]
+    public void Recount_CellLeftWrongByAnOrgUnitChangingLevel_IsFoundAndRebuilt()
+    {
+        // The kept cells trust that an org unit keeps its level (a ledger never re-registers differently): a part
+        // counted as a village and removed as the township's own entry leaves a village behind in the cell.
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "datai", Village, 0, 1, Delta((K(Sheep), 10), (K(Income), 4)), At);
+        Apply(agg, "xiaotai", Village, 0, 1, Delta((K(Income), 6)), At);
+        Apply(agg, "datai", Township, 1, 2, Delta((K(Sheep), null)), At);
+        Assert.Equal(new Sum(Sheep, 0, 1), Total(agg, Sheep)); // a phantom: no part holds sheep
+        var version = agg.Version;
+
+        // The recount counts each part at the level it has now: datai's income is the township's own entry.
+        Assert.Equal(new[] { K(Sheep), K(Income) }.Order(StringComparer.Ordinal), agg.Recount().Order(StringComparer.Ordinal));
+
+        Assert.Null(Total(agg, Sheep));
+        Assert.Equal(new Sum(Income, 10, 1), Total(agg, Income));
+        Assert.True(agg.Version > version);
+        Assert.Empty(agg.Recount());
+    }
+
+    [Fact]
+    public void Recount_TwoOwnLedgersOverwritingTheTownshipEntry_IsFoundAndRebuilt()
+    {
+        // One township entry per cell: a second org unit at township level overwrites it, and its removal clears it.
+        var agg = new TownshipAggregate("dongming");
+        Apply(agg, "town-a", Township, 0, 1, Delta((K(Coverage), 0.9m)), At);
+        Apply(agg, "town-b", Township, 0, 1, Delta((K(Coverage), 0.8m)), At);
+        Apply(agg, "town-b", Township, 1, 2, Delta((K(Coverage), null)), At);
+        Assert.Null(Total(agg, Coverage)); // though town-a still holds 0.9
+
+        Assert.Equal([K(Coverage)], agg.Recount());
+        Assert.Equal(0.9m, Total(agg, Coverage)!.Value);
+    }
+
+    [Fact]
+    public void LedgerRetirement_FedToTheTownship_DropsTheVillageFromThePeriodOn()
+    {
+        var agg = new TownshipAggregate("dongming");
+        var datai = new LedgerState();
+        var xiaotai = new LedgerState();
+        var meta = new EventMeta("clerk", "Clerk", At, "req");
+        void Send(LedgerState s, string id, long version, LedgerEvent e)
+        {
+            var effect = s.Apply(e, version, Catalog);
+            Assert.Equal(ChangeOutcome.Applied, agg.Apply(new ContributionChange(id, Village, version - 1, version, effect.Figures, effect.Cases, At)));
+        }
+        Send(datai, "datai", 1, new OrgUnitRegistered(meta, Village, "dongming", "大台", VillageKind.Village));
+        Send(datai, "datai", 2, new ValuesReported(meta, "2023-05", [new ReportedFigure(Sheep, 100)], null));
+        Send(datai, "datai", 3, new ValuesReported(meta, "2023-08", [new ReportedFigure(Sheep, 120)], null));
+        Send(xiaotai, "xiaotai", 1, new ValuesReported(meta, "2023-08", [new ReportedFigure(Sheep, 7)], null));
+        Assert.Equal(127, Total(agg, Sheep, "2023Q3")!.Value);
+
+        Send(datai, "datai", 4, new OrgUnitRetired(meta, "2023-07", "撤并"));
+
+        Assert.Equal(new Sum(Sheep, 7, 1), Total(agg, Sheep, "2023-08"));
+        Assert.Equal(new Sum(Sheep, 7, 1), Total(agg, Sheep, "2023Q3"));
+        Assert.Equal(new Sum(Sheep, 100, 1), Total(agg, Sheep, "2023-05"));
+        Assert.Equal(new Sum(Sheep, 100, 1), Total(agg, Sheep, "2023Q2"));
+        Assert.Equal(new Sum(Sheep, 127, 2), Total(agg, Sheep)); // the year began before the retirement
+        Assert.Empty(agg.Recount());
     }
 }
