@@ -266,4 +266,110 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.Equal(2, (await township.GetCaseSummary(Summary(null, batch, Today, false))).Overdue);
         Assert.Equal([late.CaseId, lateButDone.CaseId, inTime.CaseId], (await township.ListCases(AllCases(batch: batch))).Cases.Select(c => c.CaseId));
     }
+
+    [Fact]
+    public async Task Replays_AfterTheCaseMovedOn_AnswerTheCaseAsItWasRightAfterThem()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var opened = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var move = Move(opened.CaseId, CaseStatus.Investigating, 1);
+        var assign = Update(opened.CaseId, 2, assignee: "王五");
+        var rectify = Move(opened.CaseId, CaseStatus.Rectifying, 3);
+        var investigating = await ledger.TransitionCase(move, Tester);
+        var assigned = await ledger.UpdateCase(assign, Tester);
+        var rectifying = await ledger.TransitionCase(rectify, Tester);
+        var now = await ledger.UpdateCase(Update(opened.CaseId, 4, deadline: "2099-01-31"), Tester);
+        var journal = await fixture.JournalVersionAsync(GrainKeys.Ledger(t.Villages[0]));
+
+        // Each retry gets the answer its request got the first time — not the case as it is now.
+        Assert.Equal(investigating, await ledger.TransitionCase(move, Tester));
+        Assert.Equal(assigned, await ledger.UpdateCase(assign, Tester));
+        Assert.Equal(rectifying, await ledger.TransitionCase(rectify, Tester));
+        Assert.Equal((CaseStatus.Investigating, 2L, null), (investigating.Status, investigating.Version, investigating.Assignee));
+        Assert.Equal((CaseStatus.Investigating, 3L, "王五"), (assigned.Status, assigned.Version, assigned.Assignee));
+        // And the ledger reloaded from its journal answers the same.
+        await fixture.Cluster.DeactivateAsync(ledger);
+        Assert.Equal(investigating, await ledger.TransitionCase(move, Tester));
+        Assert.Equal(now, await ledger.GetCase(opened.CaseId));
+        Assert.Equal(journal, await fixture.JournalVersionAsync(GrainKeys.Ledger(t.Villages[0])));
+    }
+
+    [Fact]
+    public async Task UpdateCase_ThatChangesNothing_KeepsItsRequestId()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh(), deadline: "2099-12-31"), Tester);
+        var noop = Update(c.CaseId, 1, deadline: "2099-12-31");
+        var before = await fixture.JournalVersionAsync(stream);
+
+        var same = await ledger.UpdateCase(noop, Tester);
+
+        Assert.Equal(c, same);
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream)); // recorded, so the id keeps this answer
+        Assert.Equal(c, await ledger.UpdateCase(noop, Tester));
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+        // The same id with another body is another request reusing it.
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.UpdateCase(noop with { Deadline = "2099-06-30" }, Tester));
+        Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+    }
+
+    [Fact]
+    public async Task TransitionCase_Refused_AppendsNothing_AndLeavesItsRequestIdUnused()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var before = await fixture.JournalVersionAsync(stream);
+        var summary = await t.Totals(Grains).GetCaseSummary(Summary(null, null, Today, false));
+        var requestId = RequestId();
+
+        // The lifecycle refuses it while the event is prepared, before the append.
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectified, 1, requestId), Tester));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        var backdated = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, 1) with { EffectiveOn = "2000-01-01" }, Tester));
+        Assert.Equal(("effective_on", ErrorKind.InvalidArgument), (Assert.Single(backdated.Violations).Field, backdated.Kind));
+
+        Assert.Equal(before, await fixture.JournalVersionAsync(stream));
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+        Assert.Equal(summary.Open, (await t.Totals(Grains).GetCaseSummary(Summary(null, null, Today, false))).Open);
+        // Nothing was recorded under the request id: it is free for a valid request.
+        var moved = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, 1, requestId), Tester);
+        Assert.Equal(CaseStatus.Investigating, moved.Status);
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+    }
+
+    [Fact]
+    public async Task ListCases_PagesFollowedByTheirTokens_ListEveryCaseOfTheTownshipOnce()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 3);
+        var batch = TestBatches.Fresh();
+        var opened = new List<RemediationCase>();
+        for (var i = 0; i < 11; i++)
+        {
+            var village = t.Villages[i % 3];
+            opened.Add(await Township.Ledger(Grains, village).OpenCase(OpenCase(village, batch, deadline: $"2099-0{i % 4 + 1}-15"), Tester));
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await t.Totals(Grains).ListCases(CaseQuery.Validate(null, null, false, batch, null, 4, token));
+            Assert.InRange(page.Cases.Count, 1, 4);
+            listed.AddRange(page.Cases.Select(c => c.CaseId));
+            token = page.NextPageToken;
+        }
+        while (token is not null && ++pages < 10);
+
+        Assert.Equal(opened.OrderBy(c => c.Deadline).ThenBy(c => c.CaseId, StringComparer.Ordinal).Select(c => c.CaseId), listed);
+        var forged = Assert.Throws<DomainException>(() => CaseQuery.Validate(null, null, false, batch, null, 4, "forged-token"));
+        Assert.Equal(("page_token", ErrorKind.InvalidArgument), (Assert.Single(forged.Violations).Field, forged.Kind));
+    }
 }
