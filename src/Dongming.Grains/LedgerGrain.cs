@@ -19,7 +19,11 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
 
     private DateOnly Today => CaseDates.Today(clock);
 
-    protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.GetAsync();
+    /// <summary>
+    /// The fold needs every indicator its events name (roll-ups, parents): the current catalog, not a copy this silo
+    /// cached before they were defined.
+    /// </summary>
+    protected override async Task BeforeLoadAsync(CancellationToken cancellationToken) => _catalog = await catalogs.CurrentAsync();
 
     /// <summary>2: entered figures and history indexes (format 1 held the figures only).</summary>
     protected override int StateFormat => 2;
@@ -69,7 +73,9 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     public async Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         var info = Info();
-        var report = Reporting.Validate(await catalogs.ForCodesAsync(command.Lines.Select(l => l.Indicator)), info.Level, command with { OrgUnitId = OrgUnitId });
+        // The catalog that validates the report folds it too (an indicator defined since this ledger loaded rolls up).
+        _catalog = await catalogs.ForCodesAsync(command.Lines.Select(l => l.Indicator));
+        var report = Reporting.Validate(_catalog, info.Level, command with { OrgUnitId = OrgUnitId });
         return await WriteValuesAsync(report.Period, new ValuesReported(Meta(actor, report.RequestId), report.Period.ToString(), report.Figures, report.Comment),
             report.RequestId, report.Fingerprint, report.Figures.Count, cancellationToken);
     }
@@ -77,7 +83,8 @@ public sealed class LedgerGrain(IJournalStore store, CatalogCache catalogs, Time
     public async Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         var info = Info();
-        var clear = Reporting.Validate(await catalogs.ForCodesAsync(command.Indicators), info.Level, command with { OrgUnitId = OrgUnitId });
+        _catalog = await catalogs.ForCodesAsync(command.Indicators);
+        var clear = Reporting.Validate(_catalog, info.Level, command with { OrgUnitId = OrgUnitId });
         return await WriteValuesAsync(clear.Period, new ValuesCleared(Meta(actor, clear.RequestId), clear.Period.ToString(), clear.Indicators, clear.Reason),
             clear.RequestId, clear.Fingerprint, 0, cancellationToken);
     }
