@@ -292,6 +292,35 @@ public sealed class FigureTests(ClusterFixture fixture)
         Assert.Equal([1m, 13m, 25m, 37m, null], (await ledger.GetValueHistory("2024-02", Cattle)).Select(h => h.Value));
     }
 
+    [Fact]
+    public async Task ReportValues_OfIndicatorsDefinedAfterTheLedgerLoaded_RollUpAndFeedTheirParent()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        await ledger.ReportValues(ReportOf("2024-01", RequestId(), (Income, "1")), Tester); // loaded, with the catalog of then
+        var catalog = Grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog);
+        var parent = "tst_" + Guid.NewGuid().ToString("N")[..12];
+        IndicatorDefinition Def(string code, string? partOf) => new(code, "新指标", "New", "yuan", "tst_new", IndicatorKind.Flow, EnteredAt.Village, partOf);
+        await catalog.DefineIndicators([Def(parent, null), Def(parent + "_a", parent)], RequestId(), Tester);
+
+        await ledger.ReportValues(ReportOf("2024-01", RequestId(), (parent + "_a", "10")), Tester);
+        Assert.Equal(10m, (await TotalAsync(t, "2024Q1", parent + "_a"))?.Value);
+        Assert.Equal(10m, (await TotalAsync(t, Year, parent))?.Value);
+
+        // A part added to a computed parent while the ledger is loaded counts in the parent at once.
+        await catalog.DefineIndicators([Def(parent + "_b", parent)], RequestId(), Tester);
+        await ledger.ReportValues(ReportOf("2024-02", RequestId(), (parent + "_b", "5")), Tester);
+        Assert.Equal(15m, (await TotalAsync(t, "2024Q1", parent))?.Value);
+        Assert.Equal(15m, Figure(await ledger.GetValues(Year, [parent]), parent)!.Figure.Value);
+
+        // The ledger reloaded from its journal holds the same for the quarter.
+        var before = (await ledger.GetValues("2024Q1", [])).Values.Select(Show).ToList();
+        await fixture.Cluster.DeactivateAsync(ledger);
+        Assert.Equal(before, (await ledger.GetValues("2024Q1", [])).Values.Select(Show));
+        var quarter = (await TotalAsync(t, "2024Q1", parent))!;
+        Assert.Equal((15m, 0), (quarter.Value, quarter.PartialUnits));
+    }
+
     private static string Show(ValueView v) =>
         $"{v.Indicator}={v.Figure.Value} [{v.Figure.Flags}] since {v.Figure.Since:O} from {string.Join(',', v.Figure.From ?? [])} by {v.Figure.Actor} v{v.Figure.Version}";
 }
