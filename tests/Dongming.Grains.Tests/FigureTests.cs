@@ -321,6 +321,29 @@ public sealed class FigureTests(ClusterFixture fixture)
         Assert.Equal((15m, 0), (quarter.Value, quarter.PartialUnits));
     }
 
+    [Fact]
+    public async Task Ledger_WhoseSnapshotCannotBeRead_StillLoads_FromItsEvents()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        await ledger.ReportValues(ReportOf("2024-04", RequestId(), (Cattle, "7"), (OutputCrops, "70")), Tester);
+        await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var before = (await ledger.GetValues("2024Q2", [])).Values.Select(Show).ToList();
+        var version = await fixture.JournalVersionAsync(stream);
+
+        // A snapshot only shortens loading: a damaged one (a bad disk, a faulty version) must not keep the ledger from loading.
+        await fixture.Cluster.DeactivateAsync(ledger);
+        await fixture.Journal.SaveSnapshotAsync(new Snapshot(stream, version, "{\"format\": 2, \"state\": {\"entered\": [1, 2"u8.ToArray()));
+
+        var after = await ledger.GetValues("2024Q2", []);
+        Assert.Equal(version, after.Version);
+        Assert.Equal(before, after.Values.Select(Show));
+        Assert.Single((await ledger.ListCases(AllCases())).Cases);
+        await ledger.ReportValues(ReportOf("2024-05", RequestId(), (Cattle, "8")), Tester);
+        Assert.Equal(8m, (await TotalAsync(t, "2024Q2", Cattle))!.Value);
+    }
+
     private static string Show(ValueView v) =>
         $"{v.Indicator}={v.Figure.Value} [{v.Figure.Flags}] since {v.Figure.Since:O} from {string.Join(',', v.Figure.From ?? [])} by {v.Figure.Actor} v{v.Figure.Version}";
 }
