@@ -84,7 +84,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
                     AfterSnapshot();
                 }
             }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or DomainException)
+            catch (Exception e) when (e is not OperationCanceledException) // whatever fails in it, the events are the truth
             {
                 Logger.LogError(e, "Snapshot of {Stream} at version {Version} cannot be read; loading from its events", Stream, snapshot.Version);
                 State = new();

@@ -75,7 +75,9 @@ public sealed class TownshipGrain(IJournalStore store, CatalogCache catalogs, Ti
         if (checkpoint is null) return;
         try
         {
-            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
+            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json);
+            if (saved?.Units is null || saved.Units.Values.Any(p => p?.Figures is null || p.Cases is null))
+                throw new JsonException("the checkpoint lacks the parts of its org units");
             var restored = new TownshipAggregate(TownshipId);
             foreach (var (id, part) in saved.Units)
                 restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf));
