@@ -142,8 +142,15 @@ public sealed class RepairTests(ClusterFixture fixture)
         Assert.Empty((await t.Totals(Grains).Repair()).CorrectedOrgUnits);
     }
 
-    [Fact]
-    public async Task Township_WhoseCheckpointCannotBeReplayed_StillLoads_RebuiltFromItsLedgers()
+    [Theory]
+    [InlineData("{\"units\": {\"x\": {\"figures\": 42")] // cut short
+    [InlineData("null")]
+    [InlineData("{\"version\": 3, \"units\": null}")]
+    [InlineData("{\"units\": {\"x\": null}}")]
+    [InlineData("{\"units\": {\"x\": {\"level\": 0, \"version\": 1, \"figures\": null}}}")]
+    [InlineData("{\"units\": {\"x\": {\"level\": 0, \"version\": 1, \"figures\": {\"no key\": {\"value\": 1}}}}}")]
+    [InlineData("{\"units\": {\"x\": {\"level\": 0, \"version\": 1, \"figures\": {\"2024|x\": {\"value\": 1e40}}}}}")]
+    public async Task Township_WhoseCheckpointCannotBeReplayed_StillLoads_RebuiltFromItsLedgers(string damaged)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 3);
         await Consistency.ReportManyAsync(Grains, t, perVillage: 3);
@@ -155,7 +162,7 @@ public sealed class RepairTests(ClusterFixture fixture)
         await fixture.Cluster.DeactivateAsync(t.Totals(Grains));
         var saved = await fixture.Journal.ReadCheckpointAsync(stream);
         Assert.NotNull(saved);
-        await fixture.Journal.SaveCheckpointAsync(new Snapshot(stream, saved.Version, "{\"units\": {\"x\": {\"figures\": 42"u8.ToArray()));
+        await fixture.Journal.SaveCheckpointAsync(new Snapshot(stream, saved.Version, System.Text.Encoding.UTF8.GetBytes(damaged)));
 
         var after = await t.Totals(Grains).GetTotals(Year, [], false);
 
