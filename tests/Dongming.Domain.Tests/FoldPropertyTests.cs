@@ -208,5 +208,5 @@ public class FoldPropertyTests
             var version = agg.Version;
             Assert.Empty(agg.Recount());
             Assert.Equal(version, agg.Version);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40)); // three ledgers a run: fewer runs, the same coverage of shapes
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40)); // three ledgers a run: 40 runs keep it quick
 }

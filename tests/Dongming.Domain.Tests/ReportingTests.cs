@@ -389,7 +389,7 @@ public class ReportingTests
     {
         var c = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023-11", ["livestock_sheep", "labour_export_income"]));
         Assert.Equal(Period.Parse("2023-11"), c.Period);
-        Assert.Equal(["livestock_sheep", "labour_export_income"], c.Indicators);
+        Assert.Equal(["labour_export_income", "livestock_sheep"], c.Indicators.Order(StringComparer.Ordinal));
         Assert.Equal(("录入错误", "req-2", "datai"), (c.Reason, c.RequestId, c.OrgUnitId));
     }
 
