@@ -70,13 +70,27 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     {
         await BeforeLoadAsync(cancellationToken);
         var snapshot = await _store.ReadSnapshotAsync(Stream, cancellationToken);
-        // A snapshot of another state format (an older version of the code) is ignored: the events are replayed.
-        if (snapshot is not null && JsonSerializer.Deserialize<SnapshotEnvelope>(snapshot.Payload, Json) is { Format: var format, State: { } state } && format == StateFormat)
+        // A snapshot of another state format (an older version of the code) is ignored: the events are replayed. So is
+        // one that cannot be read (damaged, or written by a faulty version): a snapshot only shortens loading.
+        if (snapshot is not null)
         {
-            State = state;
-            Version = snapshot.Version;
-            _snapshotBytes = snapshot.Payload.Length;
-            AfterSnapshot();
+            try
+            {
+                if (JsonSerializer.Deserialize<SnapshotEnvelope>(snapshot.Payload, Json) is { Format: var format, State: { } state } && format == StateFormat)
+                {
+                    State = state;
+                    Version = snapshot.Version;
+                    _snapshotBytes = snapshot.Payload.Length;
+                    AfterSnapshot();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException) // whatever fails in it, the events are the truth
+            {
+                Logger.LogError(e, "Snapshot of {Stream} at version {Version} cannot be read; loading from its events", Stream, snapshot.Version);
+                State = new();
+                Version = 0;
+                _snapshotBytes = 0;
+            }
         }
         await foreach (var e in _store.ReadAsync(Stream, Version, cancellationToken))
         {

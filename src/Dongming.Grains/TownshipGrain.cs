@@ -82,10 +82,12 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         if (checkpoint is null) return;
         try
         {
-            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json)!;
+            var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json);
+            if (saved?.Units is null || saved.Units.Values.Any(p => p?.Figures is null || p.Cases is null))
+                throw new JsonException("the checkpoint lacks the parts of its org units");
             if (saved.Format != TownshipCheckpoint.CurrentFormat)
             {
-                // Parts of an older shape lack what later code keeps (a case's steps, approvals); the ledgers have it.
+                // Parts of an older shape lack what later code keeps (a case's steps, approvals, targets); the ledgers have it.
                 logger.LogInformation("Township {Township}: checkpoint of format {Format} not loaded; the totals are re-read from the ledgers", TownshipId, saved.Format);
                 _checkpointedVersion = -1;
                 return;

@@ -16,18 +16,23 @@ public class LedgerStateTests
     private static decimal? Value(LedgerState s, string indicator, string period = "2023") =>
         s.Figures.TryGetValue(K(indicator, period), out var f) ? f.Value : null;
 
+    /// <summary>The contribution change of an effect as plain values (null = removed).</summary>
+    private static Dictionary<string, decimal?> Values(LedgerEffect effect) =>
+        effect.Figures.ToDictionary(kv => kv.Key, kv => kv.Value?.Value, StringComparer.Ordinal);
+
+    private static bool Computed(LedgerState s, string indicator, string period = "2023") => s.Figures[K(indicator, period)].Flags.HasFlag(FigureFlags.Computed);
+
     [Fact]
     public void Apply_Report_LeavesEnteredAndParentsComputedAsSumOfParts()
     {
         var s = new LedgerState();
-        var delta = new ContributionDelta();
-        s.Apply(Report("2023", ("livestock_breeding_cows", 40000), ("livestock_fattening_cattle", 17000), ("livestock_sheep", 84000)), 3, Catalog, delta);
+        var effect = s.Apply(Report("2023", ("livestock_breeding_cows", 40000), ("livestock_fattening_cattle", 17000), ("livestock_sheep", 84000)), 3, Catalog);
 
         Assert.Equal(57000, Value(s, "livestock_cattle"));
         Assert.Equal(141000, Value(s, "livestock_total"));
-        Assert.True(s.Figures[K("livestock_cattle")].Computed);
-        Assert.True(s.Figures[K("livestock_total")].Computed);
-        Assert.False(s.Figures[K("livestock_sheep")].Computed);
+        Assert.True(Computed(s, "livestock_cattle"));
+        Assert.True(Computed(s, "livestock_total"));
+        Assert.False(Computed(s, "livestock_sheep"));
         Assert.All(s.Figures.Values, f => Assert.Equal(3, f.Version));
         Assert.All(s.Figures.Values, f => Assert.Equal("clerk-7", f.Actor));
 
@@ -40,8 +45,8 @@ public class LedgerStateTests
                 [K("livestock_cattle")] = 57000,
                 [K("livestock_total")] = 141000,
             },
-            delta.Figures);
-        Assert.Empty(delta.Cases);
+            Values(effect));
+        Assert.Empty(effect.Cases);
     }
 
     [Fact]
@@ -63,8 +68,7 @@ public class LedgerStateTests
         var s = new LedgerState();
         s.Apply(Report("2023", ("livestock_breeding_cows", 40000), ("livestock_fattening_cattle", 17000), ("livestock_sheep", 84000), ("crop_chili_area", 35000)), 1, Catalog);
 
-        var delta = new ContributionDelta();
-        s.Apply(Report("2023", ("livestock_breeding_cows", 41000.5m)), 2, Catalog, delta);
+        var effect = s.Apply(Report("2023", ("livestock_breeding_cows", 41000.5m)), 2, Catalog);
 
         Assert.Equal(41000.5m, Value(s, "livestock_breeding_cows"));
         Assert.Equal(58000.5m, Value(s, "livestock_cattle"));
@@ -74,8 +78,8 @@ public class LedgerStateTests
         Assert.Equal(1, s.Figures[K("livestock_sheep")].Version);
         Assert.Equal(
             new[] { K("livestock_breeding_cows"), K("livestock_cattle"), K("livestock_total") }.Order(StringComparer.Ordinal),
-            delta.Figures.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(142000.5m, delta.Figures[K("livestock_total")]);
+            effect.Figures.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(142000.5m, effect.Figures[K("livestock_total")]!.Value);
     }
 
     [Fact]
@@ -84,8 +88,13 @@ public class LedgerStateTests
         var s = new LedgerState();
         s.Apply(Report("2023", ("livestock_sheep", 840)), 1, Catalog);
         s.Apply(Report("2023Q4", ("livestock_sheep", 800), ("livestock_breeding_cows", 5)), 2, Catalog);
-        Assert.Equal(840, Value(s, "livestock_total"));
+        // The year's own entry of sheep wins over the quarter's; the cows, entered only for the quarter, roll up into the year.
+        Assert.Equal(840, Value(s, "livestock_sheep"));
+        Assert.Equal(800, Value(s, "livestock_sheep", "2023Q4"));
         Assert.Equal(805, Value(s, "livestock_total", "2023Q4"));
+        Assert.Equal(845, Value(s, "livestock_total"));
+        Assert.True(s.Figures[K("livestock_breeding_cows")].Flags.HasFlag(FigureFlags.RolledUp));
+        Assert.False(s.Figures[K("livestock_sheep")].Flags.HasFlag(FigureFlags.RolledUp));
     }
 
     [Theory]
@@ -103,11 +112,10 @@ public class LedgerStateTests
         {
             var period = rng.Next(2) == 0 ? "2023" : "2023Q4";
             var figures = leaves.OrderBy(_ => rng.Next()).Take(rng.Next(1, 8)).Select(code => (code, (decimal)rng.Next(0, 100000))).ToArray();
-            var delta = new ContributionDelta();
-            s.Apply(Report(period, figures), v, Catalog, delta);
-            foreach (var (key, value) in delta.Figures)
+            var effect = s.Apply(Report(period, figures), v, Catalog);
+            foreach (var (key, value) in effect.Figures)
             {
-                if (value is { } x) replay[key] = x;
+                if (value is { } x) replay[key] = x.Value;
                 else replay.Remove(key);
             }
         }
@@ -121,7 +129,7 @@ public class LedgerStateTests
             }
         }
         // Applying every delta in order gives exactly the ledger's contribution.
-        Assert.Equal(s.Contribution().Figures.OrderBy(kv => kv.Key, StringComparer.Ordinal), replay.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal(s.Contribution().Figures.Select(kv => (kv.Key, kv.Value.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal), replay.Select(kv => (kv.Key, kv.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -129,33 +137,31 @@ public class LedgerStateTests
     {
         var s = new LedgerState();
         var r = new OrgUnitRegistered(Meta, OrgUnitLevel.Village, "dongming", "大台", VillageKind.Village);
-        var delta = new ContributionDelta();
-        s.Apply(r, 1, Catalog, delta);
+        var effect = s.Apply(r, 1, Catalog);
         Assert.Same(r, s.Registration);
-        Assert.True(delta.IsEmpty);
+        Assert.True(effect.IsEmpty);
+        Assert.Equal(new OrgUnitInfo("datai", OrgUnitLevel.Village, "dongming", "大台", VillageKind.Village), s.Info("datai"));
     }
 
     [Fact]
     public void Apply_CaseEvents_UpdateCaseAndDelta()
     {
         var s = new LedgerState();
-        var opened = new ContributionDelta();
-        s.Apply(new CaseOpened(Meta, New(id: "forest-2023-3-0001"), null), 1, Catalog, opened);
+        var opened = s.Apply(new CaseOpened(Meta, New(id: "forest-2023-3-0001"), null), 1, Catalog);
         Assert.Equal(CaseStatus.Reported, s.Cases["forest-2023-3-0001"].Status);
-        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Reported, new DateOnly(2023, 6, 30), false), opened.Cases["forest-2023-3-0001"]);
+        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Reported, new DateOnly(2023, 6, 30), false, new DateOnly(2023, 3, 1)), opened.Cases["forest-2023-3-0001"]);
         Assert.Empty(opened.Figures);
 
-        var moved = new ContributionDelta();
-        s.Apply(new CaseTransitioned(Meta, "forest-2023-3-0001", CaseStatus.Reported, CaseStatus.Rectifying, D("2023-04-01"), null), 2, Catalog, moved);
-        s.Apply(new CaseTransitioned(Meta, "forest-2023-3-0001", CaseStatus.Rectifying, CaseStatus.Rectified, D("2023-06-30"), null), 3, Catalog, moved);
+        s.Apply(new CaseTransitioned(Meta, "forest-2023-3-0001", CaseStatus.Reported, CaseStatus.Rectifying, D("2023-04-01"), null), 2, Catalog);
+        var moved = s.Apply(new CaseTransitioned(Meta, "forest-2023-3-0001", CaseStatus.Rectifying, CaseStatus.Rectified, D("2023-06-30"), null), 3, Catalog);
         var c = s.Cases["forest-2023-3-0001"];
         Assert.Equal(CaseStatus.Rectified, c.Status);
         Assert.Equal(3, c.Version);
         Assert.Equal(D("2023-06-30"), c.RectifiedOn);
-        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Rectified, new DateOnly(2023, 6, 30), true), Assert.Single(moved.Cases).Value);
+        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Rectified, new DateOnly(2023, 6, 30), true, new DateOnly(2023, 3, 1)), Assert.Single(moved.Cases).Value);
+        Assert.Equal([1L, 2, 3], s.CaseEvents["forest-2023-3-0001"]);
 
-        var updated = new ContributionDelta();
-        s.Apply(new CaseUpdated(Meta, "forest-2023-3-0001", new CaseChanges(D("2023-06-15"), "李四", true, null), ["deadline"], "延期"), 4, Catalog, updated);
+        var updated = s.Apply(new CaseUpdated(Meta, "forest-2023-3-0001", new CaseChanges(D("2023-06-15"), "李四", true, null), ["deadline"], "延期"), 4, Catalog);
         c = s.Cases["forest-2023-3-0001"];
         Assert.Equal(D("2023-06-15"), c.Deadline);
         Assert.Equal("李四", c.Assignee);
@@ -186,6 +192,7 @@ public class LedgerStateTests
         var e = TestData.Throws(() => s.Apply(new CaseTransitioned(Meta, "c-1", CaseStatus.Reported, CaseStatus.Closed, D("2023-04-01"), null), 2, Catalog));
         Assert.Equal(ErrorKind.FailedPrecondition, e.Kind);
         Assert.Equal(CaseStatus.Reported, s.Cases["c-1"].Status);
+        Assert.Equal([1L], s.CaseEvents["c-1"]);
     }
 
     [Fact]
@@ -196,15 +203,14 @@ public class LedgerStateTests
         var xiaotai = new LedgerState();
         void Send(LedgerState s, string id, long version, params (string, decimal)[] figures)
         {
-            var d = new ContributionDelta();
-            s.Apply(Report("2023", figures), version, Catalog, d);
-            Assert.Equal(ChangeOutcome.Applied, agg.Apply(id, OrgUnitLevel.Village, version - 1, version, d, At));
+            var effect = s.Apply(Report("2023", figures), version, Catalog);
+            Assert.Equal(ChangeOutcome.Applied, agg.Apply(new ContributionChange(id, OrgUnitLevel.Village, version - 1, version, effect.Figures, effect.Cases, At)));
         }
         Send(datai, "datai", 1, ("livestock_breeding_cows", 100), ("livestock_sheep", 300));
         Send(xiaotai, "xiaotai", 1, ("livestock_fattening_cattle", 20));
         Send(datai, "datai", 2, ("livestock_breeding_cows", 120));
 
-        var totals = agg.Totals("2023", Catalog).ToDictionary(t => t.Indicator);
+        var totals = agg.Totals(new TotalsQuery(Period.Parse("2023"), [], false), Catalog).Totals.ToDictionary(t => t.Indicator);
         Assert.Equal(140, totals["livestock_cattle"].Value);
         Assert.Equal(2, totals["livestock_cattle"].VillagesReporting);
         Assert.Equal(440, totals["livestock_total"].Value);

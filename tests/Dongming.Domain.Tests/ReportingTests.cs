@@ -5,7 +5,7 @@ public class ReportingTests
     private static IndicatorCatalog Catalog => TestData.Catalog;
 
     private static ValidatedReport Validate(OrgUnitLevel level, params ReportLine[] lines) =>
-        Reporting.Validate(Catalog, level, "2023", lines, "req-1", null);
+        Reporting.Validate(Catalog, level, new ReportCommand("datai", "2023", lines, "req-1", null));
 
     private static DomainException Rejected(OrgUnitLevel level, params ReportLine[] lines) =>
         TestData.Throws(() => Validate(level, lines));
@@ -15,8 +15,7 @@ public class ReportingTests
     [Fact]
     public void Validate_ValidReport_KeepsPeriodFiguresAndComment()
     {
-        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023Q4",
-            [L("livestock_sheep", "840"), L("labour_export_income", "1234.50"), L("crop_watermelon_area", "12.375")], "req-1", "第四季度\n大台");
+        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023Q4", [L("livestock_sheep", "840"), L("labour_export_income", "1234.50"), L("crop_watermelon_area", "12.375")], "req-1", "第四季度\n大台"));
         Assert.Equal(Period.Parse("2023Q4"), r.Period);
         Assert.Equal("第四季度\n大台", r.Comment);
         Assert.Equal(
@@ -27,7 +26,7 @@ public class ReportingTests
     [Fact]
     public void Validate_EmptyComment_BecomesNull()
     {
-        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", "");
+        var r = Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023", [L("livestock_sheep", "1")], "req-1", ""));
         Assert.Null(r.Comment);
     }
 
@@ -119,7 +118,7 @@ public class ReportingTests
     public void Validate_MaxBatchSize_IsAccepted()
     {
         var lines = Enumerable.Range(0, Reporting.MaxBatchSize).Select(i => L($"ind_{i:D3}", "1")).ToList();
-        var r = Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, "2023", lines, "req-1", null);
+        var r = Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, new ReportCommand("datai", "2023", lines, "req-1", null));
         Assert.Equal(200, r.Figures.Count);
     }
 
@@ -127,7 +126,7 @@ public class ReportingTests
     public void Validate_MoreThan200Values_IsRejected()
     {
         var lines = Enumerable.Range(0, 201).Select(i => L($"ind_{i:D3}", "1")).ToList();
-        var e = TestData.Throws(() => Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, "2023", lines, "req-1", null));
+        var e = TestData.Throws(() => Reporting.Validate(ManyIndicators(250), OrgUnitLevel.Village, new ReportCommand("datai", "2023", lines, "req-1", null)));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
         Assert.Contains("values", TestData.Fields(e));
     }
@@ -147,15 +146,18 @@ public class ReportingTests
         var e = Rejected(OrgUnitLevel.Village, L("livestock_sheep", "1"), L("livestock_camels", "2"));
         Assert.Equal(ErrorKind.NotFound, e.Kind);
         Assert.Contains("livestock_camels", e.Message, StringComparison.Ordinal);
-        Assert.Empty(e.Violations);
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal("values[1].indicator", violation.Field);
+        Assert.Contains("livestock_camels", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_UnknownIndicatorAndMalformedField_MalformedWins()
+    public void Validate_UnknownIndicatorAndMalformedField_AreReportedTogether()
     {
+        // A clerk fixing a batch sees every bad line at once: the unknown code is one of the field violations.
         var e = Rejected(OrgUnitLevel.Village, L("livestock_camels", "2"), L("livestock_sheep", "-1"));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
-        Assert.Equal("values[1].value", Assert.Single(e.Violations).Field);
+        Assert.Equal(["values[0].indicator", "values[1].value"], TestData.Fields(e));
     }
 
     [Theory]
@@ -216,7 +218,7 @@ public class ReportingTests
     [InlineData("  ")]
     public void Validate_MissingRequestId_IsRejected(string? requestId)
     {
-        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], requestId, null));
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023", [L("livestock_sheep", "1")], requestId, null)));
         Assert.Equal("request_id", Assert.Single(e.Violations).Field);
     }
 
@@ -229,7 +231,7 @@ public class ReportingTests
     [InlineData("1999")]
     public void Validate_BadPeriod_IsRejected(string? period)
     {
-        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, period, [L("livestock_sheep", "1")], "req-1", null));
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", period, [L("livestock_sheep", "1")], "req-1", null)));
         Assert.Equal("period", Assert.Single(e.Violations).Field);
     }
 
@@ -240,30 +242,28 @@ public class ReportingTests
     [InlineData("lone \uD800 surrogate")]
     public void Validate_CommentWithControlCharacters_IsRejected(string comment)
     {
-        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", comment));
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023", [L("livestock_sheep", "1")], "req-1", comment)));
         Assert.Equal("comment", Assert.Single(e.Violations).Field);
     }
 
     [Fact]
     public void Validate_CommentTooLong_IsRejected()
     {
-        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "1")], "req-1", new string('字', Text.MaxNoteLength + 1)));
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023", [L("livestock_sheep", "1")], "req-1", new string('字', Text.MaxNoteLength + 1))));
         Assert.Equal("comment", Assert.Single(e.Violations).Field);
     }
 
     [Fact]
     public void Validate_SeveralProblems_AreReportedTogether()
     {
-        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023Q5",
-            [
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023Q5", [
                 L("livestock_sheep", "-1"),          // negative count
                 L("livestock_total", "5"),           // computed
                 L("Bad Code", "1"),                  // malformed code
                 L("labour_export_income", "1.234"),  // three decimals of yuan
                 L("labour_export_persons", "1e3"),   // exponent
                 L("regional_epidemics", "0"),        // township only
-            ],
-            null, "bad\u0001"));
+            ], null, "bad\u0001")));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
         Assert.Equal(
             new[] { "comment", "period", "request_id", "values[0].value", "values[1].indicator", "values[2].indicator", "values[3].value", "values[4].value", "values[5].indicator" },
@@ -276,7 +276,7 @@ public class ReportingTests
     {
         var a = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"), L("labour_export_persons", "12"), L("crop_chili_area", "35.5"));
         var b = Validate(OrgUnitLevel.Village, L("crop_chili_area", "35.50"), L("livestock_sheep", "840"), L("labour_export_persons", "12"));
-        Assert.Equal(Reporting.Fingerprint("datai", a), Reporting.Fingerprint("datai", b));
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
     }
 
     [Theory]
@@ -286,9 +286,9 @@ public class ReportingTests
     [InlineData("datai", "2023", "840", "补报")]
     public void Fingerprint_AnyDifference_Differs(string orgUnit, string period, string sheep, string? comment)
     {
-        var baseline = Reporting.Validate(Catalog, OrgUnitLevel.Village, "2023", [L("livestock_sheep", "840"), L("labour_export_persons", "12")], "req-1", null);
-        var other = Reporting.Validate(Catalog, OrgUnitLevel.Village, period, [L("livestock_sheep", sheep), L("labour_export_persons", "12")], "req-1", comment);
-        Assert.NotEqual(Reporting.Fingerprint("datai", baseline), Reporting.Fingerprint(orgUnit, other));
+        var baseline = Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023", [L("livestock_sheep", "840"), L("labour_export_persons", "12")], "req-1", null));
+        var other = Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand(orgUnit, period, [L("livestock_sheep", sheep), L("labour_export_persons", "12")], "req-1", comment));
+        Assert.NotEqual(baseline.Fingerprint, other.Fingerprint);
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public class ReportingTests
     {
         var a = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"));
         var b = Validate(OrgUnitLevel.Village, L("livestock_sheep", "840"), L("labour_export_persons", "0"));
-        Assert.NotEqual(Reporting.Fingerprint("datai", a), Reporting.Fingerprint("datai", b));
+        Assert.NotEqual(a.Fingerprint, b.Fingerprint);
     }
 
     [Fact]
@@ -306,4 +306,126 @@ public class ReportingTests
     [Fact]
     public void Fingerprint_PartBoundaries_Matter() =>
         Assert.NotEqual(Reporting.Fingerprint("ab", "c"), Reporting.Fingerprint("a", "bc"));
+
+    // ---- at-least values, the value range, unknown codes among other errors ----
+
+    [Fact]
+    public void Validate_AtLeastLine_IsALowerBoundFigure()
+    {
+        var r = Validate(OrgUnitLevel.Village, new ReportLine("labour_export_persons", "8400", AtLeast: true), L("livestock_sheep", "10"));
+        Assert.Equal([new ReportedFigure("labour_export_persons", 8400, AtLeast: true), new ReportedFigure("livestock_sheep", 10)], r.Figures);
+    }
+
+    [Fact]
+    public void Validate_AtLeastRatio_IsRejected()
+    {
+        var e = Rejected(OrgUnitLevel.Township, new ReportLine("two_cancer_screening_coverage", "0.9", AtLeast: true));
+        Assert.Equal("values[0].at_least", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void Fingerprint_AtLeastOrExact_Differs()
+    {
+        var exact = Validate(OrgUnitLevel.Village, L("labour_export_persons", "8400"));
+        var atLeast = Validate(OrgUnitLevel.Village, new ReportLine("labour_export_persons", "8400", AtLeast: true));
+        Assert.NotEqual(exact.Fingerprint, atLeast.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("crop_watermelon_area", "1000000000000000")]        // 16 integer digits
+    [InlineData("crop_watermelon_area", "999999999999999.99999")]   // 5 decimals
+    [InlineData("crop_watermelon_area", "0.12345")]                 // 5 decimals
+    [InlineData("livestock_sheep", "9999999999999999999999999999")] // 28 digits: exact as a decimal, but no total could hold many of them
+    [InlineData("labour_export_income", "1000000000000000")]
+    [InlineData("two_cancer_screening_coverage", "0.1234567")]      // 7 decimals of a ratio
+    public void Validate_ValueOutsideTheRange_IsRejected(string indicator, string value)
+    {
+        var level = indicator == "two_cancer_screening_coverage" ? OrgUnitLevel.Township : OrgUnitLevel.Village;
+        var e = Rejected(level, L(indicator, value));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("values[0].value", Assert.Single(e.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData("crop_watermelon_area", "999999999999999.9999")]
+    [InlineData("crop_watermelon_area", "0.1234")]
+    [InlineData("livestock_sheep", "999999999999999")]
+    [InlineData("labour_export_income", "999999999999999.99")]
+    [InlineData("two_cancer_screening_coverage", "0.998751")]
+    public void Validate_ValueAtTheEdgeOfTheRange_IsAccepted(string indicator, string value)
+    {
+        var level = indicator == "two_cancer_screening_coverage" ? OrgUnitLevel.Township : OrgUnitLevel.Village;
+        Assert.Equal(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(Validate(level, L(indicator, value)).Figures).Value);
+    }
+
+    [Fact]
+    public void Validate_EveryUnknownIndicatorWithSyntaxErrors_InOneInvalidArgument()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, new ReportCommand("datai", "2023Q9",
+            [L("no_such_one", "1"), L("livestock_sheep", "1.5"), L("no_such_two", "abc"), L("Bad Code", "1")], "req-1", null)));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(["period", "values[0].indicator", "values[1].value", "values[2].indicator", "values[2].value", "values[3].indicator"], TestData.Fields(e).Order(StringComparer.Ordinal));
+        Assert.Contains(e.Violations, v => v.Field == "values[0].indicator" && v.Description.Contains("no_such_one", StringComparison.Ordinal));
+        Assert.Contains(e.Violations, v => v.Field == "values[2].indicator" && v.Description.Contains("no_such_two", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_OnlyUnknownIndicators_IsNotFoundNamingEveryOne()
+    {
+        var e = Rejected(OrgUnitLevel.Village, L("no_such_one", "1"), L("livestock_sheep", "2"), L("no_such_two", "3"));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Equal(["values[0].indicator", "values[2].indicator"], TestData.Fields(e));
+        Assert.Contains("no_such_one", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no_such_two", e.Message, StringComparison.Ordinal);
+    }
+
+    // ---- clearing values ----
+
+    private static ClearCommand Clear(string? period, IReadOnlyList<string> indicators, string? reason = "录入错误", string? requestId = "req-2") =>
+        new("datai", period, indicators, requestId, reason);
+
+    [Fact]
+    public void ValidateClear_Valid_KeepsPeriodIndicatorsAndReason()
+    {
+        var c = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023-11", ["livestock_sheep", "labour_export_income"]));
+        Assert.Equal(Period.Parse("2023-11"), c.Period);
+        Assert.Equal(["labour_export_income", "livestock_sheep"], c.Indicators.Order(StringComparer.Ordinal));
+        Assert.Equal(("录入错误", "req-2", "datai"), (c.Reason, c.RequestId, c.OrgUnitId));
+    }
+
+    [Fact]
+    public void ValidateClear_SameIndicatorsInAnotherOrder_HaveTheSameFingerprint_AnotherReasonDiffers()
+    {
+        var a = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["livestock_sheep", "labour_export_income"]));
+        var b = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["labour_export_income", "livestock_sheep"]));
+        var c = Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["labour_export_income", "livestock_sheep"], reason: "不再统计"));
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, c.Fingerprint);
+        // A clear is never the same request as a report.
+        Assert.NotEqual(a.Fingerprint, Validate(OrgUnitLevel.Village, L("livestock_sheep", "1")).Fingerprint);
+    }
+
+    [Fact]
+    public void ValidateClear_EveryProblem_IsReportedTogether()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village,
+            Clear("2023Q0", ["livestock_sheep", "livestock_total", "livestock_sheep", "regional_epidemics", "Bad", "no_such_thing"], reason: " ", requestId: null)));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(["indicators[1]", "indicators[2]", "indicators[3]", "indicators[4]", "indicators[5]", "period", "reason", "request_id"], TestData.Fields(e).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateClear_NothingToClear_IsRejected()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", [])));
+        Assert.Equal("indicators", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void ValidateClear_OnlyUnknownIndicators_IsNotFound()
+    {
+        var e = TestData.Throws(() => Reporting.Validate(Catalog, OrgUnitLevel.Village, Clear("2023", ["no_such_thing"])));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Equal("indicators[0]", Assert.Single(e.Violations).Field);
+    }
 }

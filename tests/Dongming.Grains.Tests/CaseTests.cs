@@ -1,4 +1,5 @@
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using static Dongming.Grains.Tests.Seed;
 
 namespace Dongming.Grains.Tests;
@@ -10,9 +11,6 @@ public sealed class CaseTests(ClusterFixture fixture)
 
     private static DateOnly Today => CaseDates.Today(TimeProvider.System);
 
-    private static CaseFilter All(DateOnly? overdueAsOf = null, CaseStatus? status = null, string? batch = null) =>
-        new(null, status, batch, overdueAsOf, null, null, 1000);
-
     [Fact]
     public async Task OpenCase_AssignsIdsPerPrefix_InIncreasingOrder()
     {
@@ -20,10 +18,10 @@ public sealed class CaseTests(ClusterFixture fixture)
         var batch = TestBatches.Fresh();
         var other = TestBatches.Fresh();
 
-        var first = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch));
-        var second = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
-        var third = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch));
-        var elsewhere = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], other));
+        var first = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch), Tester);
+        var second = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch), Tester);
+        var third = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch), Tester);
+        var elsewhere = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], other), Tester);
 
         Assert.Equal($"{CaseType}-{batch}-0001", first.CaseId);
         Assert.Equal($"{CaseType}-{batch}-0002", second.CaseId);
@@ -46,16 +44,16 @@ public sealed class CaseTests(ClusterFixture fixture)
         var batch = TestBatches.Fresh();
         var open = OpenCase(t.Villages[0], batch);
 
-        var first = await ledger.OpenCase(open);
-        var again = await ledger.OpenCase(open);
+        var first = await ledger.OpenCase(open, Tester);
+        var again = await ledger.OpenCase(open, Tester);
 
         Assert.Equal(first.CaseId, again.CaseId);
-        Assert.Single(await ledger.ListCases(All(batch: batch)));
-        Assert.Equal(1, (await t.Totals(Grains).GetCaseSummary(null, null, Today, false)).Total);
-        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.OpenCase(open with { Command = open.Command with { Title = "另一个" } }));
+        Assert.Single((await ledger.ListCases(AllCases(batch: batch))).Cases);
+        Assert.Equal(1, (await t.Totals(Grains).GetCaseSummary(Summary(null, null, Today, false))).Total);
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.OpenCase(open with { Title = "另一个" }, Tester));
         Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
         // The next case of the prefix is 0002: the replay did not consume a number.
-        Assert.Equal($"{CaseType}-{batch}-0002", (await ledger.OpenCase(OpenCase(t.Villages[0], batch))).CaseId);
+        Assert.Equal($"{CaseType}-{batch}-0002", (await ledger.OpenCase(OpenCase(t.Villages[0], batch), Tester)).CaseId);
     }
 
     [Fact]
@@ -64,10 +62,10 @@ public sealed class CaseTests(ClusterFixture fixture)
         var t = await Seed.TownshipAsync(Grains, villages: 2);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
         var batch = TestBatches.Fresh();
-        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
-        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
-        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch));
-        var summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: true);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch), Tester);
+        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch), Tester);
+        await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch), Tester);
+        var summary = await t.Totals(Grains).GetCaseSummary(Summary(CaseType, batch, Today, includeBreakdown: true));
         Assert.Equal((3, 3, 0, 0m), (summary.Total, summary.Open, summary.Closed, summary.ClosureRate));
 
         var steps = new[] { CaseStatus.Investigating, CaseStatus.Rectifying, CaseStatus.Rectified, CaseStatus.Closed };
@@ -77,7 +75,7 @@ public sealed class CaseTests(ClusterFixture fixture)
             var requestId = RequestId();
             requestIds.Add(requestId);
             var before = c;
-            c = await ledger.TransitionCase(Move(c.CaseId, to, c.Version, requestId, note: "to " + to));
+            c = await ledger.TransitionCase(Move(c.CaseId, to, c.Version, requestId, note: "to " + to), Tester);
             Assert.Equal(to, c.Status);
             Assert.Equal(before.Version + 1, c.Version);
         }
@@ -88,7 +86,7 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.True(c.OnTime);
         Assert.Equal(c, await ledger.GetCase(c.CaseId));
 
-        summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: true);
+        summary = await t.Totals(Grains).GetCaseSummary(Summary(CaseType, batch, Today, includeBreakdown: true));
         Assert.Equal(3, summary.Total);
         Assert.Equal(2, summary.Open);
         Assert.Equal(1, summary.Closed);
@@ -110,13 +108,13 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.Equal("to Closed", history[^1].Note);
 
         // Closed is closed: only a reopening (with a reason) may follow.
-        var invalid = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version)));
+        var invalid = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version), Tester));
         Assert.Equal(ErrorKind.FailedPrecondition, invalid.Kind);
-        var noReason = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version)));
+        var noReason = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version), Tester));
         Assert.Equal(ErrorKind.InvalidArgument, noReason.Kind);
-        var reopened = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version, note: "复查未通过"));
+        var reopened = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Reopened, c.Version, note: "复查未通过"), Tester);
         Assert.Null(reopened.ClosedOn);
-        summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, includeBreakdown: false);
+        summary = await t.Totals(Grains).GetCaseSummary(Summary(CaseType, batch, Today, includeBreakdown: false));
         Assert.Equal((3, 0, null), (summary.Open, summary.Closed, summary.OnTimeRate));
     }
 
@@ -125,9 +123,9 @@ public sealed class CaseTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
-        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()));
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
 
-        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Closed, c.Version)));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Closed, c.Version), Tester));
 
         Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
         Assert.Contains("CASE_STATUS_REPORTED", ex.Message);
@@ -141,14 +139,14 @@ public sealed class CaseTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
-        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()));
-        var moved = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, c.Version));
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var moved = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, c.Version), Tester);
 
-        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version)));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, c.Version), Tester));
 
         Assert.Equal(ErrorKind.Aborted, ex.Kind);
         Assert.Equal(moved, await ledger.GetCase(c.CaseId));
-        var stale = await Assert.ThrowsAsync<DomainException>(() => ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, c.Version, null, "王五", null, null, null, RequestId(), Tester)));
+        var stale = await Assert.ThrowsAsync<DomainException>(() => ledger.UpdateCase(new UpdateCaseCommand(c.CaseId, c.Version, null, "王五", null, null, null, RequestId()), Tester));
         Assert.Equal(ErrorKind.Aborted, stale.Kind);
     }
 
@@ -160,9 +158,9 @@ public sealed class CaseTests(ClusterFixture fixture)
         var batch = TestBatches.Fresh();
         for (var round = 0; round < 5; round++)
         {
-            var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
+            var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch), Tester);
             var racers = new[] { CaseStatus.Investigating, CaseStatus.Rectifying, CaseStatus.Controlled, CaseStatus.Transferred }
-                .Select(to => ledger.TransitionCase(Move(c.CaseId, to, c.Version)))
+                .Select(to => ledger.TransitionCase(Move(c.CaseId, to, c.Version), Tester))
                 .ToList();
             try { await Task.WhenAll(racers); } catch (DomainException) { }
 
@@ -173,7 +171,7 @@ public sealed class CaseTests(ClusterFixture fixture)
             Assert.Equal(2, current.Version);
             Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
         }
-        var summary = await t.Totals(Grains).GetCaseSummary(CaseType, batch, Today, false);
+        var summary = await t.Totals(Grains).GetCaseSummary(Summary(CaseType, batch, Today, false));
         Assert.Equal(5, summary.Rows.Sum(r => r.Count));
         Assert.DoesNotContain(summary.Rows, r => r.Status == CaseStatus.Reported);
     }
@@ -184,24 +182,24 @@ public sealed class CaseTests(ClusterFixture fixture)
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
         var batch = TestBatches.Fresh();
-        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch));
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], batch), Tester);
         var move = Move(c.CaseId, CaseStatus.Investigating, c.Version);
 
-        var first = await ledger.TransitionCase(move);
+        var first = await ledger.TransitionCase(move, Tester);
         var summaryVersion = (await t.Totals(Grains).GetTotals(Year, [], false)).Version;
-        var again = await ledger.TransitionCase(move);
+        var again = await ledger.TransitionCase(move, Tester);
 
         Assert.Equal(first, again);
         Assert.Equal(2, again.Version);
         Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
         Assert.Equal(summaryVersion, (await t.Totals(Grains).GetTotals(Year, [], false)).Version);
 
-        // The retry also succeeds after the case moved on, and changes nothing.
-        var next = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, first.Version));
-        Assert.Equal(next, await ledger.TransitionCase(move));
+        // The retry also succeeds after the case moved on, changes nothing, and keeps its first answer.
+        var next = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectifying, first.Version), Tester);
+        Assert.Equal(first, await ledger.TransitionCase(move, Tester));
         Assert.Equal(3, (await ledger.GetCaseHistory(c.CaseId)).Count);
 
-        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(move with { To = CaseStatus.Controlled }));
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(move with { To = CaseStatus.Controlled }, Tester));
         Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
         Assert.Equal(next, await ledger.GetCase(c.CaseId));
     }
@@ -211,10 +209,10 @@ public sealed class CaseTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
-        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh(), deadline: "2099-12-31"));
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh(), deadline: "2099-12-31"), Tester);
         var requestId = RequestId();
 
-        var updated = await ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, c.Version, "2099-06-30", "王五", null, null, "延期", requestId, new Caller("clerk", "Clerk")));
+        var updated = await ledger.UpdateCase(new UpdateCaseCommand(c.CaseId, c.Version, "2099-06-30", "王五", null, null, "延期", requestId), new Actor("clerk", "Clerk"));
 
         Assert.Equal(new DateOnly(2099, 6, 30), updated.Deadline);
         Assert.Equal("王五", updated.Assignee);
@@ -226,42 +224,152 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.Contains("assignee - → 王五", entry.Changes);
         Assert.Equal(("clerk", requestId, "延期"), (entry.Actor, entry.RequestId, entry.Note));
 
-        // Nothing to change: no event, no version.
-        var same = await ledger.UpdateCase(new UpdateCaseMessage(c.CaseId, updated.Version, "2099-06-30", null, null, null, null, RequestId(), Tester));
+        // Nothing to change: the case keeps its version; the request is recorded (so its id keeps its answer), with no changes.
+        var same = await ledger.UpdateCase(new UpdateCaseCommand(c.CaseId, updated.Version, "2099-06-30", null, null, null, null, RequestId()), Tester);
         Assert.Equal(updated, same);
-        Assert.Equal(2, (await ledger.GetCaseHistory(c.CaseId)).Count);
+        var history = await ledger.GetCaseHistory(c.CaseId);
+        Assert.Equal(3, history.Count);
+        Assert.Equal(("updated", 2L), (history[^1].Event, history[^1].Version));
+        Assert.Empty(history[^1].Changes);
     }
 
     [Fact]
-    public async Task Case_PastDeadline_IsOverdueInFindCasesAndSummary()
+    public async Task Case_PastDeadline_IsOverdueInListCasesAndSummary()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 2);
         var batch = TestBatches.Fresh();
-        var late = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch, openedOn: "2023-01-10", deadline: "2023-02-01"));
-        var inTime = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2099-01-01"));
-        var lateButDone = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2023-03-01"));
-        lateButDone = await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectifying, 1));
-        await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectified, lateButDone.Version));
+        var late = await Township.Ledger(Grains, t.Villages[0]).OpenCase(OpenCase(t.Villages[0], batch, openedOn: "2023-01-10", deadline: "2023-02-01"), Tester);
+        var inTime = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2099-01-01"), Tester);
+        var lateButDone = await Township.Ledger(Grains, t.Villages[1]).OpenCase(OpenCase(t.Villages[1], batch, openedOn: "2023-01-10", deadline: "2023-03-01"), Tester);
+        lateButDone = await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectifying, 1), Tester);
+        await Township.Ledger(Grains, t.Villages[1]).TransitionCase(Move(lateButDone.CaseId, CaseStatus.Rectified, lateButDone.Version), Tester);
         var township = t.Totals(Grains);
 
-        var overdue = await township.FindCases(All(overdueAsOf: Today));
-        Assert.Equal([new CaseLocation(late.CaseId, t.Villages[0])], overdue);
-        Assert.Equal([late.CaseId], (await Township.Ledger(Grains, t.Villages[0]).ListCases(All(overdueAsOf: Today))).Select(c => c.CaseId));
+        var overdue = await township.ListCases(AllCases(overdueAsOf: Today));
+        Assert.Equal([(late.CaseId, t.Villages[0])], overdue.Cases.Select(c => (c.CaseId, c.OrgUnitId)));
+        Assert.Null(overdue.NextPageToken);
+        Assert.Equal([late.CaseId], (await Township.Ledger(Grains, t.Villages[0]).ListCases(AllCases(overdueAsOf: Today))).Cases.Select(c => c.CaseId));
         // On its deadline day a case is still in time.
-        Assert.Empty(await township.FindCases(All(overdueAsOf: new DateOnly(2023, 2, 1))));
-        Assert.Single(await township.FindCases(All(overdueAsOf: new DateOnly(2023, 2, 2))));
+        Assert.Empty((await township.ListCases(AllCases(overdueAsOf: new DateOnly(2023, 2, 1)))).Cases);
+        Assert.Single((await township.ListCases(AllCases(overdueAsOf: new DateOnly(2023, 2, 2)))).Cases);
 
-        var summary = await township.GetCaseSummary(null, batch, Today, includeBreakdown: true);
+        var summary = await township.GetCaseSummary(Summary(null, batch, Today, includeBreakdown: true));
         Assert.Equal(1, summary.Overdue);
         Assert.Equal(Today, summary.AsOf);
         Assert.Equal(1, Assert.Single(summary.Breakdown, u => u.OrgUnitId == t.Villages[0]).Overdue);
         Assert.Equal(0, Assert.Single(summary.Breakdown, u => u.OrgUnitId == t.Villages[1]).Overdue);
-        Assert.Equal(0, (await township.GetCaseSummary(null, batch, new DateOnly(2023, 1, 20), false)).Overdue);
+        Assert.Equal(0, (await township.GetCaseSummary(Summary(null, batch, new DateOnly(2023, 1, 20), false))).Overdue);
 
         // Moving a deadline into the past makes a case overdue; all three are listed by deadline.
-        await Township.Ledger(Grains, t.Villages[1]).UpdateCase(new UpdateCaseMessage(inTime.CaseId, 1, CaseDates.Format(Today.AddDays(-1)), null, null, null, null, RequestId(), Tester));
-        Assert.Equal([late.CaseId, inTime.CaseId], (await township.FindCases(All(overdueAsOf: Today))).Select(c => c.CaseId));
-        Assert.Equal(2, (await township.GetCaseSummary(null, batch, Today, false)).Overdue);
-        Assert.Equal([late.CaseId, lateButDone.CaseId, inTime.CaseId], (await township.FindCases(All(batch: batch))).Select(c => c.CaseId));
+        await Township.Ledger(Grains, t.Villages[1]).UpdateCase(new UpdateCaseCommand(inTime.CaseId, 1, CaseDates.Format(Today.AddDays(-1)), null, null, null, null, RequestId()), Tester);
+        Assert.Equal([late.CaseId, inTime.CaseId], (await township.ListCases(AllCases(overdueAsOf: Today))).Cases.Select(c => c.CaseId));
+        Assert.Equal(2, (await township.GetCaseSummary(Summary(null, batch, Today, false))).Overdue);
+        Assert.Equal([late.CaseId, lateButDone.CaseId, inTime.CaseId], (await township.ListCases(AllCases(batch: batch))).Cases.Select(c => c.CaseId));
+    }
+
+    [Fact]
+    public async Task Replays_AfterTheCaseMovedOn_AnswerTheCaseAsItWasRightAfterThem()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var opened = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var move = Move(opened.CaseId, CaseStatus.Investigating, 1);
+        var assign = Update(opened.CaseId, 2, assignee: "王五");
+        var rectify = Move(opened.CaseId, CaseStatus.Rectifying, 3);
+        var investigating = await ledger.TransitionCase(move, Tester);
+        var assigned = await ledger.UpdateCase(assign, Tester);
+        var rectifying = await ledger.TransitionCase(rectify, Tester);
+        var now = await ledger.UpdateCase(Update(opened.CaseId, 4, deadline: "2099-01-31"), Tester);
+        var journal = await fixture.JournalVersionAsync(GrainKeys.Ledger(t.Villages[0]));
+
+        // Each retry gets the answer its request got the first time — not the case as it is now.
+        Assert.Equal(investigating, await ledger.TransitionCase(move, Tester));
+        Assert.Equal(assigned, await ledger.UpdateCase(assign, Tester));
+        Assert.Equal(rectifying, await ledger.TransitionCase(rectify, Tester));
+        Assert.Equal((CaseStatus.Investigating, 2L, null), (investigating.Status, investigating.Version, investigating.Assignee));
+        Assert.Equal((CaseStatus.Investigating, 3L, "王五"), (assigned.Status, assigned.Version, assigned.Assignee));
+        // And the ledger reloaded from its journal answers the same.
+        await fixture.Cluster.DeactivateAsync(ledger);
+        Assert.Equal(investigating, await ledger.TransitionCase(move, Tester));
+        Assert.Equal(now, await ledger.GetCase(opened.CaseId));
+        Assert.Equal(journal, await fixture.JournalVersionAsync(GrainKeys.Ledger(t.Villages[0])));
+    }
+
+    [Fact]
+    public async Task UpdateCase_ThatChangesNothing_KeepsItsRequestId()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh(), deadline: "2099-12-31"), Tester);
+        var noop = Update(c.CaseId, 1, deadline: "2099-12-31");
+        var before = await fixture.JournalVersionAsync(stream);
+
+        var same = await ledger.UpdateCase(noop, Tester);
+
+        Assert.Equal(c, same);
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream)); // recorded, so the id keeps this answer
+        Assert.Equal(c, await ledger.UpdateCase(noop, Tester));
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+        // The same id with another body is another request reusing it.
+        var reused = await Assert.ThrowsAsync<DomainException>(() => ledger.UpdateCase(noop with { Deadline = "2099-06-30" }, Tester));
+        Assert.Equal(ErrorKind.FailedPrecondition, reused.Kind);
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+    }
+
+    [Fact]
+    public async Task TransitionCase_Refused_AppendsNothing_AndLeavesItsRequestIdUnused()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        var c = await ledger.OpenCase(OpenCase(t.Villages[0], TestBatches.Fresh()), Tester);
+        var before = await fixture.JournalVersionAsync(stream);
+        var summary = await t.Totals(Grains).GetCaseSummary(Summary(null, null, Today, false));
+        var requestId = RequestId();
+
+        // The lifecycle refuses it while the event is prepared, before the append.
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Rectified, 1, requestId), Tester));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        var backdated = await Assert.ThrowsAsync<DomainException>(() => ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, 1) with { EffectiveOn = "2000-01-01" }, Tester));
+        Assert.Equal(("effective_on", ErrorKind.InvalidArgument), (Assert.Single(backdated.Violations).Field, backdated.Kind));
+
+        Assert.Equal(before, await fixture.JournalVersionAsync(stream));
+        Assert.Equal(c, await ledger.GetCase(c.CaseId));
+        Assert.Equal(summary.Open, (await t.Totals(Grains).GetCaseSummary(Summary(null, null, Today, false))).Open);
+        // Nothing was recorded under the request id: it is free for a valid request.
+        var moved = await ledger.TransitionCase(Move(c.CaseId, CaseStatus.Investigating, 1, requestId), Tester);
+        Assert.Equal(CaseStatus.Investigating, moved.Status);
+        Assert.Equal(before + 1, await fixture.JournalVersionAsync(stream));
+    }
+
+    [Fact]
+    public async Task ListCases_PagesFollowedByTheirTokens_ListEveryCaseOfTheTownshipOnce()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 3);
+        var batch = TestBatches.Fresh();
+        var opened = new List<RemediationCase>();
+        for (var i = 0; i < 11; i++)
+        {
+            var village = t.Villages[i % 3];
+            opened.Add(await Township.Ledger(Grains, village).OpenCase(OpenCase(village, batch, deadline: $"2099-0{i % 4 + 1}-15"), Tester));
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await t.Totals(Grains).ListCases(CaseQuery.Validate(null, null, false, batch, null, 4, token));
+            Assert.InRange(page.Cases.Count, 1, 4);
+            listed.AddRange(page.Cases.Select(c => c.CaseId));
+            token = page.NextPageToken;
+        }
+        while (token is not null && ++pages < 10);
+
+        Assert.Equal(opened.OrderBy(c => c.Deadline).ThenBy(c => c.CaseId, StringComparer.Ordinal).Select(c => c.CaseId), listed);
+        var forged = Assert.Throws<DomainException>(() => CaseQuery.Validate(null, null, false, batch, null, 4, "forged-token"));
+        Assert.Equal(("page_token", ErrorKind.InvalidArgument), (Assert.Single(forged.Violations).Field, forged.Kind));
     }
 }

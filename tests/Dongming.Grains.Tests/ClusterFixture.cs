@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Dongming.Grains.Abstractions;
 using Dongming.Storage;
 using Dongming.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,12 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>What the silo wrote to the journal, by kind (see <see cref="CountingJournalStore"/>).</summary>
     public JournalCounters Counters => CountingJournalStore.For(JournalPath);
 
+    /// <summary>The journal the silo writes to (any silo's: they share the file).</summary>
+    public IJournalStore Journal => Cluster.GetSiloServiceProvider().GetRequiredService<IJournalStore>();
+
+    /// <summary>The number of events in a stream of the journal, as stored (not as a grain believes).</summary>
+    public async Task<long> JournalVersionAsync(string stream) => (await Journal.GetVersionsAsync([stream]))[stream];
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -60,7 +67,7 @@ public class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The silo's services as the server registers them, over a SQLite journal.</summary>
+/// <summary>The silo's grains as the server wires them (<see cref="GrainsHosting.AddDongmingGrains"/>), over a SQLite journal.</summary>
 public sealed class SiloConfigurator : ISiloConfigurator
 {
     public void Configure(ISiloBuilder siloBuilder)
@@ -68,9 +75,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         var path = siloBuilder.Configuration[ClusterFixture.JournalPathKey] ?? throw new InvalidOperationException("no journal path configured");
         siloBuilder.Services.AddSingleton<IJournalStore>(sp => new CountingJournalStore(
             path, new SqliteJournalStore(new SqliteJournalOptions { DatabasePath = path }, sp.GetService<ILogger<SqliteJournalStore>>())));
-        siloBuilder.Services.AddSingleton<CatalogCache>();
-        siloBuilder.Services.AddSingleton(TimeProvider.System);
-        siloBuilder.Services.AddSerializer(s => s.AddDongmingTypes());
+        siloBuilder.AddDongmingGrains();
     }
 }
 
@@ -145,12 +150,15 @@ internal static class FreePorts
     }
 }
 
-/// <summary>Bytes the silo wrote, split by kind and by stream (thread-safe).</summary>
+/// <summary>Bytes the silo wrote, split by kind and by stream, and events read by version (thread-safe).</summary>
 public sealed class JournalCounters
 {
     private long _eventBytes, _snapshotBytes, _checkpointBytes, _snapshots, _checkpoints;
 
     public ConcurrentDictionary<string, (long Events, long Snapshots, long SnapshotCount)> ByStream { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events read by version (<see cref="IJournalStore.ReadEventsAsync"/>: histories and replays), per stream.</summary>
+    public ConcurrentDictionary<string, long> EventsReadByVersion { get; } = new(StringComparer.Ordinal);
 
     public long EventBytes => Interlocked.Read(ref _eventBytes);
     public long SnapshotBytes => Interlocked.Read(ref _snapshotBytes);
@@ -167,6 +175,17 @@ public sealed class JournalCounters
         ByStream.AddOrUpdate(request.Stream, (events, snapshot, request.Snapshot is null ? 0 : 1),
             (_, t) => (t.Events + events, t.Snapshots + snapshot, t.SnapshotCount + (request.Snapshot is null ? 0 : 1)));
     }
+
+    /// <summary>A snapshot written beside the appends (grains write them after the events they cover).</summary>
+    internal void Snapshotted(Snapshot snapshot)
+    {
+        long bytes = snapshot.Payload.LongLength;
+        Interlocked.Add(ref _snapshotBytes, bytes);
+        Interlocked.Increment(ref _snapshots);
+        ByStream.AddOrUpdate(snapshot.Stream, (0, bytes, 1), (_, t) => (t.Events, t.Snapshots + bytes, t.SnapshotCount + 1));
+    }
+
+    internal void ReadByVersion(string stream, int count) => EventsReadByVersion.AddOrUpdate(stream, count, (_, n) => n + count);
 
     internal void Checkpointed(Snapshot checkpoint)
     {
@@ -200,6 +219,19 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
     {
         await inner.SaveCheckpointAsync(checkpoint, cancellationToken);
         _counters.Checkpointed(checkpoint);
+    }
+
+    public async Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        await inner.SaveSnapshotAsync(snapshot, cancellationToken);
+        _counters.Snapshotted(snapshot);
+    }
+
+    public async Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
+    {
+        var events = await inner.ReadEventsAsync(stream, versions, cancellationToken);
+        _counters.ReadByVersion(stream, events.Count);
+        return events;
     }
 
     public Task<Snapshot?> ReadSnapshotAsync(string stream, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(stream, cancellationToken);

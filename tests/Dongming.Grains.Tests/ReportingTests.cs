@@ -8,9 +8,9 @@ public sealed class ReportingTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;
 
-    private static decimal? Value(ValuesView view, string indicator) => view.Figures.SingleOrDefault(f => f.Indicator == indicator)?.Value;
+    private static decimal? Value(LedgerValues view, string indicator) => view.Values.SingleOrDefault(f => f.Indicator == indicator)?.Figure.Value;
 
-    private static decimal? Total(TotalsView view, string indicator) => view.Totals.SingleOrDefault(t => t.Indicator == indicator)?.Value;
+    private static decimal? Total(TotalsAnswer view, string indicator) => view.Totals.SingleOrDefault(t => t.Indicator == indicator)?.Value;
 
     [Fact]
     public async Task ReportValues_ThenGetValues_ReturnsValuesAndComputedParent()
@@ -18,7 +18,7 @@ public sealed class ReportingTests(ClusterFixture fixture)
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
 
-        var result = await ledger.ReportValues(Report(RequestId(), (Cattle, "120"), (Sheep, "880"), (Camels, "7"), (Income, "12345.67")));
+        var result = await ledger.ReportValues(Report(RequestId(), (Cattle, "120"), (Sheep, "880"), (Camels, "7"), (Income, "12345.67")), Tester);
 
         Assert.False(result.Replayed);
         var values = await ledger.GetValues(Year, []);
@@ -27,16 +27,16 @@ public sealed class ReportingTests(ClusterFixture fixture)
         Assert.Equal(7m, Value(values, Camels));
         Assert.Equal(12345.67m, Value(values, Income));
         Assert.Equal(1000m, Value(values, Livestock));
-        Assert.True(values.Figures.Single(f => f.Indicator == Livestock).Computed);
-        Assert.False(values.Figures.Single(f => f.Indicator == Cattle).Computed);
-        Assert.Equal("tester", values.Figures.Single(f => f.Indicator == Cattle).Actor);
+        Assert.True(values.Values.Single(f => f.Indicator == Livestock).Figure.Flags.HasFlag(FigureFlags.Computed));
+        Assert.False(values.Values.Single(f => f.Indicator == Cattle).Figure.Flags.HasFlag(FigureFlags.Computed));
+        Assert.Equal("tester", values.Values.Single(f => f.Indicator == Cattle).Figure.Actor);
         Assert.Equal(result.Version, values.Version);
 
         // A revision of one part recomputes the parent.
-        await ledger.ReportValues(Report(RequestId(), (Sheep, "900")));
+        await ledger.ReportValues(Report(RequestId(), (Sheep, "900")), Tester);
         values = await ledger.GetValues(Year, [Livestock, Sheep]);
         Assert.Equal(1020m, Value(values, Livestock));
-        Assert.Equal(2, values.Figures.Count);
+        Assert.Equal(2, values.Values.Count);
         var history = await ledger.GetValueHistory(Year, Sheep);
         Assert.Equal([880m, 900m], history.Select(h => h.Value));
         Assert.Equal(880m, history[1].Previous);
@@ -50,9 +50,9 @@ public sealed class ReportingTests(ClusterFixture fixture)
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ledger.ReportValues(Report(RequestId(), (Cattle, "5")), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ledger.ReportValues(Report(RequestId(), (Cattle, "5")), Tester, cancelled.Token));
 
-        Assert.Empty((await ledger.GetValues(Year, [])).Figures);
+        Assert.Empty((await ledger.GetValues(Year, [])).Values);
         Assert.Null(Total(await t.Totals(Grains).GetTotals(Year, [], includeBreakdown: false), Cattle));
     }
 
@@ -60,10 +60,10 @@ public sealed class ReportingTests(ClusterFixture fixture)
     public async Task GetTotals_IsTheSumOverOrgUnits_AndVillagesReportingCountsVillagesOnly()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 3);
-        await Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "10"), (Sheep, "20"), (Income, "100.50")));
-        await Township.Ledger(Grains, t.Villages[1]).ReportValues(Report(RequestId(), (Cattle, "1"), (Income, "0.25")));
+        await Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "10"), (Sheep, "20"), (Income, "100.50")), Tester);
+        await Township.Ledger(Grains, t.Villages[1]).ReportValues(Report(RequestId(), (Cattle, "1"), (Income, "0.25")), Tester);
         // The third village reports nothing; the township's own ledger reports camels and the ratio.
-        await Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Camels, "5"), (Cattle, "2"), (Coverage, "0.9694")));
+        await Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Camels, "5"), (Cattle, "2"), (Coverage, "0.9694")), Tester);
 
         // No waiting: a report returns only after the township's totals took it.
         var totals = await t.Totals(Grains).GetTotals(Year, [], includeBreakdown: true);
@@ -93,7 +93,7 @@ public sealed class ReportingTests(ClusterFixture fixture)
         }
 
         // A revision moves the total by the difference.
-        await Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "4")));
+        await Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "4")), Tester);
         totals = await t.Totals(Grains).GetTotals(Year, [Cattle, Livestock], includeBreakdown: false);
         Assert.Equal(7m, Total(totals, Cattle));
         Assert.Equal(27m, Total(totals, Livestock));
@@ -110,11 +110,10 @@ public sealed class ReportingTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
-        var first = await ledger.ReportValues(Report(RequestId(), (Cattle, "10"), (Sheep, "20"), (Income, "5")));
+        var first = await ledger.ReportValues(Report(RequestId(), (Cattle, "10"), (Sheep, "20"), (Income, "5")), Tester);
         var before = await t.Totals(Grains).GetTotals(Year, [], false);
 
-        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.ReportValues(
-            Report(RequestId(), (Sheep, "30"), (Camels, "3"), (indicator, value))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.ReportValues(Report(RequestId(), (Sheep, "30"), (Camels, "3"), (indicator, value)), Tester));
 
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
         Assert.Contains(ex.Violations, v => v.Field == "values[2].value" || v.Field == "values[2].indicator");
@@ -131,7 +130,7 @@ public sealed class ReportingTests(ClusterFixture fixture)
     public async Task ReportValues_NegativeHeadCount_IsRejected()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
-        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Camels, "-3"))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Camels, "-3")), Tester));
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
         Assert.Equal("values[0].value", Assert.Single(ex.Violations).Field);
     }
@@ -140,7 +139,7 @@ public sealed class ReportingTests(ClusterFixture fixture)
     public async Task ReportValues_UnknownIndicator_IsNotFound()
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
-        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "1"), ("tst_no_such_thing", "3"))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Cattle, "1"), ("tst_no_such_thing", "3")), Tester));
         Assert.Equal(ErrorKind.NotFound, ex.Kind);
     }
 
@@ -149,13 +148,13 @@ public sealed class ReportingTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 2);
         var ledger = Township.Ledger(Grains, t.Villages[0]);
-        await Township.Ledger(Grains, t.Villages[1]).ReportValues(Report(RequestId(), (Cattle, "1")));
+        await Township.Ledger(Grains, t.Villages[1]).ReportValues(Report(RequestId(), (Cattle, "1")), Tester);
         var id = RequestId();
-        var first = await ledger.ReportValues(Report(id, (Cattle, "10"), (Income, "2.5")));
+        var first = await ledger.ReportValues(Report(id, (Cattle, "10"), (Income, "2.5")), Tester);
         var totals = await t.Totals(Grains).GetTotals(Year, [], false);
 
         // Same body, lines in another order: the same request.
-        var again = await ledger.ReportValues(Report(id, (Income, "2.50"), (Cattle, "10")));
+        var again = await ledger.ReportValues(Report(id, (Income, "2.50"), (Cattle, "10")), Tester);
 
         Assert.False(first.Replayed);
         Assert.True(again.Replayed);
@@ -167,7 +166,7 @@ public sealed class ReportingTests(ClusterFixture fixture)
         Assert.Single(await ledger.GetValueHistory(Year, Cattle));
 
         // Same id, another body: a different request reusing an id.
-        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.ReportValues(Report(id, (Cattle, "11"), (Income, "2.5"))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => ledger.ReportValues(Report(id, (Cattle, "11"), (Income, "2.5")), Tester));
         Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
         Assert.Contains(id, ex.Message);
         Assert.Equal(11m, Total(await t.Totals(Grains).GetTotals(Year, [], false), Cattle));
@@ -179,27 +178,27 @@ public sealed class ReportingTests(ClusterFixture fixture)
     {
         var t = await Seed.TownshipAsync(Grains, villages: 1);
 
-        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Coverage, "0.5"))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Villages[0]).ReportValues(Report(RequestId(), (Coverage, "0.5")), Tester));
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
         Assert.Contains(ex.Violations, v => v.Field == "values[0].indicator" && v.Description.Contains("township only", StringComparison.Ordinal));
-        Assert.Empty((await Township.Ledger(Grains, t.Villages[0]).GetValues(Year, [])).Figures);
+        Assert.Empty((await Township.Ledger(Grains, t.Villages[0]).GetValues(Year, [])).Values);
         Assert.Null(Total(await t.Totals(Grains).GetTotals(Year, [], false), Coverage));
 
-        await Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Coverage, "0.5")));
+        await Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Coverage, "0.5")), Tester);
         var totals = await t.Totals(Grains).GetTotals(Year, [Coverage], false);
         var coverage = Assert.Single(totals.Totals);
         Assert.Equal(0.5m, coverage.Value);
         Assert.Equal(0, coverage.VillagesReporting);
 
         // A ratio above 1 is refused even for the township.
-        var tooHigh = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Coverage, "1.2"))));
+        var tooHigh = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, t.Id).ReportValues(Report(RequestId(), (Coverage, "1.2")), Tester));
         Assert.Equal(ErrorKind.InvalidArgument, tooHigh.Kind);
     }
 
     [Fact]
     public async Task ReportValues_UnregisteredOrgUnit_IsNotFound()
     {
-        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, NewId("nowhere")).ReportValues(Report(RequestId(), (Cattle, "1"))));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Township.Ledger(Grains, NewId("nowhere")).ReportValues(Report(RequestId(), (Cattle, "1")), Tester));
         Assert.Equal(ErrorKind.NotFound, ex.Kind);
     }
 }

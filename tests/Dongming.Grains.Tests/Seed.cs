@@ -1,4 +1,5 @@
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 
 namespace Dongming.Grains.Tests;
 
@@ -12,9 +13,9 @@ public sealed record Township(string Id, IReadOnlyList<string> Villages)
 
 public static class Seed
 {
-    public static readonly Caller Tester = new("tester", "Tester");
+    public static readonly Actor Tester = new("tester", "Tester");
 
-    /// <summary>Computed: the sum of <see cref="Cattle"/> and <see cref="Sheep"/>.</summary>
+    /// <summary>Computed: the sum of <see cref="Cattle"/> and <see cref="Sheep"/> (stocks).</summary>
     public const string Livestock = "tst_livestock";
     public const string Cattle = "tst_cattle";
     public const string Sheep = "tst_sheep";
@@ -24,6 +25,10 @@ public static class Seed
     public const string Income = "tst_income";
     /// <summary>A ratio entered by the township only.</summary>
     public const string Coverage = "tst_coverage";
+    /// <summary>Computed: the sum of <see cref="OutputCrops"/> and <see cref="OutputHerds"/> (flows, in yuan).</summary>
+    public const string Output = "tst_output";
+    public const string OutputCrops = "tst_output_crops";
+    public const string OutputHerds = "tst_output_herds";
     public const string CaseType = "tst_patch";
     public const string Year = "2024";
 
@@ -35,6 +40,9 @@ public static class Seed
         new(Camels, "骆驼", "Camels", "head", "tst_agri", IndicatorKind.Stock, EnteredAt.Village, null),
         new(Income, "收入", "Income", "yuan", "tst_econ", IndicatorKind.Flow, EnteredAt.Village, null),
         new(Coverage, "覆盖率", "Coverage", "ratio", "tst_social", IndicatorKind.Ratio, EnteredAt.Township, null),
+        new(Output, "产值", "Output", "yuan", "tst_econ", IndicatorKind.Flow, EnteredAt.Village, null),
+        new(OutputCrops, "种植业产值", "Output of crops", "yuan", "tst_econ", IndicatorKind.Flow, EnteredAt.Village, Output),
+        new(OutputHerds, "畜牧业产值", "Output of herds", "yuan", "tst_econ", IndicatorKind.Flow, EnteredAt.Village, Output),
     ];
 
     /// <summary>Fresh ids: lowercase letters, digits and '-', starting with a letter.</summary>
@@ -59,17 +67,31 @@ public static class Seed
         return new Township(id, ids);
     }
 
-    public static ReportCommand Report(string requestId, params (string Indicator, string Value)[] values) =>
-        new(Year, [.. values.Select(v => new ReportLineMessage(v.Indicator, v.Value))], requestId, null, Tester);
+    /// <summary>A report of <see cref="Year"/> (the ledger it is sent to answers for its own org unit, whatever the command names).</summary>
+    public static ReportCommand Report(string requestId, params (string Indicator, string Value)[] values) => ReportOf(Year, requestId, values);
+
+    /// <summary>A report of one period.</summary>
+    public static ReportCommand ReportOf(string period, string requestId, params (string Indicator, string Value)[] values) =>
+        new(string.Empty, period, [.. values.Select(v => new ReportLine(v.Indicator, v.Value))], requestId, null);
 
     public static string RequestId() => "req-" + Guid.NewGuid().ToString("N");
 
-    public static OpenCaseMessage OpenCase(string orgUnitId, string? batch = "2024-1", string deadline = "2099-12-31", string? openedOn = null, string? requestId = null, string title = "违法图斑") =>
-        new(new OpenCaseCommand(orgUnitId, CaseType, batch, title, null, deadline, null, CaseSource.Screening, null,
-            requestId ?? RequestId(), openedOn, null, null, null, false, false, null), Tester);
+    public static OpenCaseCommand OpenCase(string orgUnitId, string? batch = "2024-1", string deadline = "2099-12-31", string? openedOn = null, string? requestId = null, string title = "违法图斑") =>
+        new(orgUnitId, CaseType, batch, title, null, deadline, null, CaseSource.Screening, null,
+            requestId ?? RequestId(), openedOn, null, null, null, false, false, null);
 
-    public static TransitionCaseMessage Move(string caseId, CaseStatus to, long expectedVersion, string? requestId = null, string? note = null) =>
-        new(caseId, to, expectedVersion, note, requestId ?? RequestId(), null, Tester);
+    public static TransitionCaseCommand Move(string caseId, CaseStatus to, long expectedVersion, string? requestId = null, string? note = null) =>
+        new(caseId, to, expectedVersion, note, requestId ?? RequestId(), null);
+
+    /// <summary>A change of assignee, deadline or flags (null fields stay as they are).</summary>
+    public static UpdateCaseCommand Update(string caseId, long expectedVersion, string? deadline = null, string? assignee = null, string? note = null, string? requestId = null) =>
+        new(caseId, expectedVersion, deadline, assignee, null, null, note, requestId ?? RequestId());
+
+    /// <summary>Every case matching the filters, in listing order (one page as large as a page may be).</summary>
+    public static CaseQuery AllCases(DateOnly? overdueAsOf = null, CaseStatus? status = null, string? batch = null) =>
+        CaseQuery.Validate(null, status, false, batch, CaseDates.Format(overdueAsOf), CaseQuery.MaxPageSize, null);
+
+    public static CaseSummaryQuery Summary(string? caseType, string? batch, DateOnly asOf, bool includeBreakdown) => new(caseType, batch, asOf, includeBreakdown);
 }
 
 public static class TestBatches

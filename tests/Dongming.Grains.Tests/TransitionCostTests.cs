@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using Dongming.Storage;
 using static Dongming.Grains.Tests.Seed;
 
@@ -46,13 +47,13 @@ public sealed class TransitionCostTests(ClusterFixture fixture)
         for (var i = 0; i < ManyCases; i += 100)
         {
             // A hundred at a time: the ledger takes them one by one anyway, the journal commits them in groups.
-            var opened = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Township.Ledger(grains, big).OpenCase(OpenCase(big, batch, title: "超期未整改的违法占用林地图斑，面积较大，需要逐一核查"))));
+            var opened = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Township.Ledger(grains, big).OpenCase(OpenCase(big, batch, title: "超期未整改的违法占用林地图斑，面积较大，需要逐一核查"), Tester)));
             bigCases.AddRange(opened.Select(c => c.CaseId));
         }
         output.WriteLine($"opened {ManyCases} cases in {opening.Elapsed.TotalSeconds:F1} s");
         var smallCases = new List<string>();
         for (var i = 0; i < FewCases; i++)
-            smallCases.Add((await Township.Ledger(grains, small).OpenCase(OpenCase(small, batch, title: "超期未整改的违法占用林地图斑，面积较大，需要逐一核查"))).CaseId);
+            smallCases.Add((await Township.Ledger(grains, small).OpenCase(OpenCase(small, batch, title: "超期未整改的违法占用林地图斑，面积较大，需要逐一核查"), Tester)).CaseId);
         Assert.Equal(ManyCases, bigCases.Distinct().Count());
 
         using var listener = new MeterListener();
@@ -104,7 +105,7 @@ public sealed class TransitionCostTests(ClusterFixture fixture)
         for (var i = 0; i < Transitions; i++)
         {
             var (m, s) = (Metered, counters.ByStream[stream]);
-            var moved = await ledger.TransitionCase(Move(caseOf(i), toOf(i), versionOf(i)));
+            var moved = await ledger.TransitionCase(Move(caseOf(i), toOf(i), versionOf(i)), Tester);
             Assert.Equal(toOf(i), moved.Status);
             metered[i] = Metered - m;
             var after = counters.ByStream[stream];
