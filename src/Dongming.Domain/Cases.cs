@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Dongming.Domain;
@@ -140,20 +141,24 @@ public sealed record RemediationCase
     /// and deadline change (on the day it was recorded), in order. Empty in cases journaled before it was kept (read
     /// <see cref="Timeline"/>).
     /// </summary>
-    public IReadOnlyList<CaseStep> Steps { get; init; } = [];
+    public ValueList<CaseStep> Steps { get; init; } = [];
 
     /// <summary><see cref="Steps"/>, or the opening alone for a case that has none recorded.</summary>
+    [JsonIgnore] // derived: not stored or sent
     public IReadOnlyList<CaseStep> Timeline => Steps.Count > 0 ? Steps : [new CaseStep(OpenedOn, Status, Deadline, OnTime, Extensions > 0)];
 
     /// <summary>When the work was done: rectified, or closed without a rectification step.</summary>
+    [JsonIgnore] // derived: not stored or sent
     public DateOnly? CompletedOn => RectifiedOn ?? ClosedOn;
 
+    [JsonIgnore] // derived: not stored or sent
     public bool IsOpen => CaseLifecycle.IsOpen(Status);
 
     /// <summary>Open and past its deadline as of <paramref name="asOf"/> (the deadline day itself is still in time).</summary>
     public bool IsOverdue(DateOnly asOf) => IsOpen && Deadline < asOf;
 
     /// <summary>Rectified or closed, and the work was done on time (<see cref="CompletedOnTime"/>, fixed when it was done).</summary>
+    [JsonIgnore] // derived: not stored or sent
     public bool OnTime => CaseLifecycle.IsCompleted(Status) && CompletedOnTime == true;
 
     /// <summary>The case with its current status and deadline recorded as in force from <paramref name="on"/>, after <paramref name="before"/>.</summary>
@@ -192,6 +197,7 @@ public sealed record RemediationCase
     }
 
     /// <summary>The last date the case changed status or deadline (its opening date at first).</summary>
+    [JsonIgnore] // derived: not stored or sent
     public DateOnly LastChangeOn => StepsBefore[^1].On;
 
     /// <summary>

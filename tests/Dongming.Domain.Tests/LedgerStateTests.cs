@@ -149,7 +149,7 @@ public class LedgerStateTests
         var s = new LedgerState();
         var opened = s.Apply(new CaseOpened(Meta, New(id: "forest-2023-3-0001"), null), 1, Catalog);
         Assert.Equal(CaseStatus.Reported, s.Cases["forest-2023-3-0001"].Status);
-        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Reported, new DateOnly(2023, 6, 30), false, new DateOnly(2023, 3, 1)), opened.Cases["forest-2023-3-0001"]);
+        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Reported, new DateOnly(2023, 6, 30), false, new DateOnly(2023, 3, 1)), opened.Cases["forest-2023-3-0001"]! with { Steps = null }); // the steps: see CaseKpi tests
         Assert.Empty(opened.Figures);
 
         s.Apply(new CaseTransitioned(Meta, "forest-2023-3-0001", CaseStatus.Reported, CaseStatus.Rectifying, D("2023-04-01"), null), 2, Catalog);
@@ -158,7 +158,7 @@ public class LedgerStateTests
         Assert.Equal(CaseStatus.Rectified, c.Status);
         Assert.Equal(3, c.Version);
         Assert.Equal(D("2023-06-30"), c.RectifiedOn);
-        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Rectified, new DateOnly(2023, 6, 30), true, new DateOnly(2023, 3, 1)), Assert.Single(moved.Cases).Value);
+        Assert.Equal(new CaseTally(Forest, "2023-3", CaseStatus.Rectified, new DateOnly(2023, 6, 30), true, new DateOnly(2023, 3, 1)), Assert.Single(moved.Cases).Value! with { Steps = null });
         Assert.Equal([1L, 2, 3], s.CaseEvents["forest-2023-3-0001"]);
 
         var updated = s.Apply(new CaseUpdated(Meta, "forest-2023-3-0001", new CaseChanges(D("2023-06-15"), "李四", true, null), ["deadline"], "延期"), 4, Catalog);

@@ -229,11 +229,11 @@ public class CaseChangeTests
     [Fact]
     public void ValidateUpdate_EveryBodyFieldCountsInTheFingerprint()
     {
-        var baseline = CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, null, "req")).Fingerprint;
-        Assert.Equal(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, null, "req-2")).Fingerprint);
-        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", false, null, null, "req")).Fingerprint);
-        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, "延期", "req")).Fingerprint);
-        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 2, "2023-09-30", "李四", true, null, null, "req")).Fingerprint);
+        var baseline = CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, "延期", "req")).Fingerprint;
+        Assert.Equal(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, "延期", "req-2")).Fingerprint);
+        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", false, null, "延期", "req")).Fingerprint);
+        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 1, "2023-09-30", "李四", true, null, "延期两周", "req")).Fingerprint);
+        Assert.NotEqual(baseline, CaseRules.Validate(new UpdateCaseCommand("c-1", 2, "2023-09-30", "李四", true, null, "延期", "req")).Fingerprint);
     }
 
     [Fact]

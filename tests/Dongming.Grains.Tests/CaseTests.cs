@@ -225,7 +225,7 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.Equal(("clerk", requestId, "延期"), (entry.Actor, entry.RequestId, entry.Note));
 
         // Nothing to change: the case keeps its version; the request is recorded (so its id keeps its answer), with no changes.
-        var same = await ledger.UpdateCase(new UpdateCaseCommand(c.CaseId, updated.Version, "2099-06-30", null, null, null, null, RequestId()), Tester);
+        var same = await ledger.UpdateCase(new UpdateCaseCommand(c.CaseId, updated.Version, "2099-06-30", null, null, null, "再确认", RequestId()), Tester);
         Assert.Equal(updated, same);
         var history = await ledger.GetCaseHistory(c.CaseId);
         Assert.Equal(3, history.Count);
@@ -261,7 +261,7 @@ public sealed class CaseTests(ClusterFixture fixture)
         Assert.Equal(0, (await township.GetCaseSummary(Summary(null, batch, new DateOnly(2023, 1, 20), false))).Overdue);
 
         // Moving a deadline into the past makes a case overdue; all three are listed by deadline.
-        await Township.Ledger(Grains, t.Villages[1]).UpdateCase(new UpdateCaseCommand(inTime.CaseId, 1, CaseDates.Format(Today.AddDays(-1)), null, null, null, null, RequestId()), Tester);
+        await Township.Ledger(Grains, t.Villages[1]).UpdateCase(new UpdateCaseCommand(inTime.CaseId, 1, CaseDates.Format(Today.AddDays(-1)), null, null, null, "提前", RequestId()), Tester);
         Assert.Equal([late.CaseId, inTime.CaseId], (await township.ListCases(AllCases(overdueAsOf: Today))).Cases.Select(c => c.CaseId));
         Assert.Equal(2, (await township.GetCaseSummary(Summary(null, batch, Today, false))).Overdue);
         Assert.Equal([late.CaseId, lateButDone.CaseId, inTime.CaseId], (await township.ListCases(AllCases(batch: batch))).Cases.Select(c => c.CaseId));

@@ -84,8 +84,9 @@ public static class Seed
         new(caseId, to, expectedVersion, note, requestId ?? RequestId(), null);
 
     /// <summary>A change of assignee, deadline or flags (null fields stay as they are).</summary>
+    /// <summary>An update; a deadline change carries a reason (the rule asks for one) unless the test gives its own note.</summary>
     public static UpdateCaseCommand Update(string caseId, long expectedVersion, string? deadline = null, string? assignee = null, string? note = null, string? requestId = null) =>
-        new(caseId, expectedVersion, deadline, assignee, null, null, note, requestId ?? RequestId());
+        new(caseId, expectedVersion, deadline, assignee, null, null, note ?? (deadline is null ? null : "期限调整"), requestId ?? RequestId());
 
     /// <summary>Every case matching the filters, in listing order (one page as large as a page may be).</summary>
     public static CaseQuery AllCases(DateOnly? overdueAsOf = null, CaseStatus? status = null, string? batch = null) =>
