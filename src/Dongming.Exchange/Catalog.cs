@@ -103,11 +103,10 @@ internal static class CatalogReader
                             errors.Add(row.Number, cell.Column, "cell", $"a formula ({cell.Formula}): paste values instead (选择性粘贴 → 数值)");
                         string Get(Col c) => cols.TryGetValue(c, out var x) && row[x.Column] is { IsFormula: false } cell ? Words.Clean(cell.Text) : string.Empty;
                         int ColOf(Col c) => cols.TryGetValue(c, out var x) ? x.Column : 0;
-                        if (indicators) ReadIndicator(errors, sheet.Name ?? file.FileName, row.Number, Get, ColOf, cols, pending);
+                        if (indicators) ReadIndicator(errors, errors.Sheet, row.Number, Get, ColOf, cols, pending);
                         else ReadCaseType(errors, row.Number, Get, ColOf, context, caseTypes, caseTypeRows);
                     }
-                    foreach (var range in sheet.Merged.Where(m => m.LastRow >= table.Header.Number && m.FirstRow <= last))
-                        errors.Add(range.FirstRow, range.FirstColumn, "cell", $"merged cells {range} inside the table: unmerge them and fill in every cell");
+                    MergedCells.Check(errors, sheet.Merged, table.Header, last);
                     sheets.Add(new SheetInfo(file.FileName, opened.Format, opened.Encoding, opened.Delimiter, sheet.Name, table.Header.Number, indicators ? SheetLayout.Indicators : SheetLayout.CaseTypes));
                 }
                 if (found == 0)
@@ -201,7 +200,12 @@ internal static class CatalogReader
                 }
                 catch (DomainException e)
                 {
-                    if (e.Violations.Count == 0) errors.Add(p.Row, ColumnOf(p, Col.Code), "code", e.Message);
+                    // a refusal without fields: an existing code defined differently, or a part added to an indicator entered directly
+                    if (e.Violations.Count == 0)
+                    {
+                        var part = e.Kind == ErrorKind.FailedPrecondition && p.Definition.PartOf is not null;
+                        errors.Add(p.Row, ColumnOf(p, part ? Col.PartOf : Col.Code), part ? "part_of" : "code", e.Message);
+                    }
                     foreach (var v in e.Violations)
                     {
                         var col = v.Field switch

@@ -31,6 +31,29 @@ public sealed record TotalsSheet
 
     /// <summary>The title row of an XLSX sheet; null for "{township} {period} 指标汇总表".</summary>
     public string? Title { get; init; }
+
+    /// <summary>
+    /// An org unit's figures with its computed indicators added: each indicator with parts is the sum of the
+    /// parts given (a lower bound when any part is one); one with no part given stays out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, SheetFigure> WithComputed(IndicatorCatalog catalog, IReadOnlyDictionary<string, SheetFigure> figures)
+    {
+        var result = new Dictionary<string, SheetFigure>(figures, StringComparer.Ordinal);
+        SheetFigure? Sum(string code)
+        {
+            if (!catalog.IsComputed(code)) return figures.TryGetValue(code, out var f) ? f : null;
+            SheetFigure? total = null;
+            foreach (var part in catalog.PartsOf(code))
+            {
+                if (Sum(part) is not { } p) continue;
+                total = total is { } t ? new SheetFigure(t.Value + p.Value, t.AtLeast || p.AtLeast) : p;
+            }
+            if (total is { } sum) result[code] = sum;
+            return total;
+        }
+        foreach (var indicator in catalog.All.Where(i => catalog.IsComputed(i.Code))) Sum(indicator.Code);
+        return result;
+    }
 }
 
 /// <summary>A list of remediation cases as a sheet.</summary>

@@ -77,8 +77,7 @@ internal static class RosterReader
                     string Get(Col c) => cols.TryGetValue(c, out var x) && row[x.Column] is { IsFormula: false } cell ? Words.Clean(cell.Text) : string.Empty;
                     rows.Add((row.Number, Get(Col.Id), Get(Col.Name), Get(Col.Kind), Get(Col.StatisticalCode), Get(Col.CodeSystem)));
                 }
-                foreach (var range in sheet.Merged.Where(m => m.LastRow >= table.Header.Number && m.FirstRow <= last))
-                    errors.Add(range.FirstRow, range.FirstColumn, "cell", $"merged cells {range} inside the table: unmerge them and fill in every cell");
+                MergedCells.Check(errors, sheet.Merged, table.Header, last);
                 sheets.Add(new SheetInfo(file.FileName, opened.Format, opened.Encoding, opened.Delimiter, sheet.Name, table.Header.Number, SheetLayout.Roster));
                 break; // the first sheet with a roster
             }

@@ -112,8 +112,7 @@ internal static partial class CasesReader
                     last = row.Number;
                     if (reader.Read(row) is { } c) cases.Add(c);
                 }
-                foreach (var range in sheet.Merged.Where(m => m.LastRow >= table.Header.Number && m.FirstRow <= last))
-                    errors.Add(range.FirstRow, range.FirstColumn, "cell", $"merged cells {range} inside the table: unmerge them and fill in every cell");
+                MergedCells.Check(errors, sheet.Merged, table.Header, last);
                 sheets.Add(new SheetInfo(file.FileName, opened.Format, opened.Encoding, opened.Delimiter, sheet.Name, table.Header.Number, SheetLayout.Cases));
                 break;
             }

@@ -143,11 +143,7 @@ internal sealed class ValuesReader
             if (layout == SheetLayout.Wide) ReadWideRow(row, columns, sheetName, totals!);
             else ReadLongRow(row, columns, sheetName);
         }
-        foreach (var range in table.Sheet.Merged)
-        {
-            if (range.LastRow >= header.Number && range.FirstRow <= lastDataRow)
-                _errors.Add(range.FirstRow, range.FirstColumn, "cell", $"merged cells {range} inside the table: unmerge them and fill in every cell (合并单元格只允许在表头上方的标题行)");
-        }
+        MergedCells.Check(_errors, table.Sheet.Merged, header, lastDataRow);
         totals?.Check(this, columns.Where(c => c.Role == Role.IndicatorColumn && c.Usable).ToList());
         return layout;
     }
@@ -291,7 +287,7 @@ internal sealed class ValuesReader
         columns.FirstOrDefault(c => c.Role == Role.Comment) is { } column && row[column.Index] is { IsFormula: false } cell ? Words.Clean(cell.Text) : null;
 
     /// <summary>A value cell: parsed, scaled to the base unit and checked; null when empty or wrong (the error recorded).</summary>
-    private (decimal Value, bool AtLeast)? ValueOf(RawRow row, RawCell cell, IndicatorDefinition indicator, UnitScale? headerUnit, (string Id, OrgUnitLevel Level)? org)
+    private (decimal Value, bool AtLeast)? ValueOf(RawRow row, RawCell cell, IndicatorDefinition indicator, UnitScale? headerUnit, (string Id, OrgUnitLevel Level)? org, int? indicatorColumn = null)
     {
         if (cell.IsFormula || cell.Kind == CellKind.Error) return null;
         if (NumberText.IsNotReported(cell.Text)) return null;
@@ -333,7 +329,10 @@ internal sealed class ValuesReader
         if (v.Any)
         {
             foreach (var violation in v.Items)
-                _errors.Add(row.Number, cell.Column, violation.Field, $"{indicator.NameZh} ({indicator.Code}) = {ExactDecimal.Format(value)}: {violation.Description}");
+            {
+                var column = violation.Field == "indicator" ? indicatorColumn ?? cell.Column : cell.Column;
+                _errors.Add(row.Number, column, violation.Field, $"{indicator.NameZh} ({indicator.Code}) = {ExactDecimal.Format(value)}: {violation.Description}");
+            }
             return null;
         }
         return (value, number.AtLeast || cell.AtLeast);
@@ -478,7 +477,7 @@ internal sealed class ValuesReader
             }
         }
         if (named is null || valueCell is null) return;
-        var value = ValueOf(row, valueCell, named.Definition, unit, org);
+        var value = ValueOf(row, valueCell, named.Definition, unit, org, indicatorColumn.Index);
         if (value is null || org is not { } o || period is not { } p) return;
         if (!Remember(o.Id, p, named.Definition.Code, sheet, row, indicatorColumn.Index)) return;
         var comment = CommentOf(row, columns);
