@@ -38,8 +38,14 @@ internal sealed class IndicatorNames
         foreach (var i in catalog.All) _byKey[Words.Key(i.Code)] = i; // a code wins over a name spelled the same
     }
 
-    /// <summary>True when the text names an indicator (for recognising header rows).</summary>
-    public bool Recognises(string text) => Resolve(text, out _, out _);
+    /// <summary>True when the text names an indicator, whatever its unit says (for recognising header rows).</summary>
+    public bool Recognises(string text)
+    {
+        if (Resolve(text, out _, out _)) return true;
+        var t = Words.Clean(text);
+        if (Words.SplitBracket(t) is { } marked && ComputedWords.Contains(Words.Key(marked.Inner))) t = marked.Name;
+        return Words.SplitBracket(t) is { } split && _byKey.ContainsKey(Words.Key(split.Name));
+    }
 
     public bool Resolve(string text, out NamedIndicator found, out string error)
     {

@@ -119,6 +119,7 @@ internal sealed class ValuesReader
         var totals = layout == SheetLayout.Wide ? new WideTotals() : null;
         var sheetName = table.Sheet.Name;
         var headerless = new HashSet<int>();
+        var headed = header.Cells.Select(c => c.Column).ToHashSet();
         var rows = 0;
         foreach (var row in table.DataRows())
         {
@@ -133,7 +134,7 @@ internal sealed class ValuesReader
             lastDataRow = row.Number;
             foreach (var cell in row.Cells)
             {
-                if (columns.All(c => c.Index != cell.Column) && headerless.Add(cell.Column))
+                if (!headed.Contains(cell.Column) && headerless.Add(cell.Column))
                     _errors.Add(row.Number, cell.Column, "header", "this column has values but no header: give it an indicator code or name, or delete it");
                 if (cell.IsFormula)
                     _errors.Add(row.Number, cell.Column, "cell", $"a formula ({NumberText.Shorten(cell.Formula!)}): the system takes values, not formulas — copy the cells and paste them as values (选择性粘贴 → 数值)");
@@ -172,7 +173,11 @@ internal sealed class ValuesReader
                         _errors.Add(row, column.Index, "header", $"\"{column.Header}\" is an indicator column, but the sheet is in the long layout (指标, 数值 columns): use one layout per sheet");
                         continue;
                     }
-                    _names.Resolve(column.Header, out var named, out _);
+                    if (!_names.Resolve(column.Header, out var named, out var unitError))
+                    {
+                        _errors.Add(row, column.Index, "header", unitError);
+                        continue;
+                    }
                     column = column with { Indicator = named };
                     if (seenIndicators.TryGetValue(named.Definition.Code, out var first))
                     {
@@ -287,7 +292,7 @@ internal sealed class ValuesReader
         columns.FirstOrDefault(c => c.Role == Role.Comment) is { } column && row[column.Index] is { IsFormula: false } cell ? Words.Clean(cell.Text) : null;
 
     /// <summary>A value cell: parsed, scaled to the base unit and checked; null when empty or wrong (the error recorded).</summary>
-    private (decimal Value, bool AtLeast)? ValueOf(RawRow row, RawCell cell, IndicatorDefinition indicator, UnitScale? headerUnit, (string Id, OrgUnitLevel Level)? org, int? indicatorColumn = null)
+    private (decimal Value, bool AtLeast)? ValueOf(RawRow row, RawCell cell, IndicatorDefinition indicator, UnitScale? headerUnit, (string Id, OrgUnitLevel Level)? org, int? indicatorColumn = null, bool total = false)
     {
         if (cell.IsFormula || cell.Kind == CellKind.Error) return null;
         if (NumberText.IsNotReported(cell.Text)) return null;
@@ -325,7 +330,7 @@ internal sealed class ValuesReader
         var value = Normalize(number.Number * factor);
         var v = new Violations();
         if (org is { } o) Reporting.CheckEnterable(v, "indicator", _context.Catalog, o.Level, indicator);
-        if (!v.Any) Units.CheckValue(v, "value", indicator, value);
+        if (!v.Any && !total) Units.CheckValue(v, "value", indicator, value); // a total is a sum, beyond the range of one value
         if (v.Any)
         {
             foreach (var violation in v.Items)
@@ -373,7 +378,7 @@ internal sealed class ValuesReader
             var computed = _context.Catalog.IsComputed(code);
             // computed columns marked [计算] (as exports write them) and total rows are checked, never entered
             var checkOnly = total || (computed && named.MarkedComputed);
-            var value = ValueOf(row, cell, named.Definition, named.Unit, checkOnly ? null : org is null && orgFailed ? null : org);
+            var value = ValueOf(row, cell, named.Definition, named.Unit, checkOnly ? null : org is null && orgFailed ? null : org, total: total);
             if (value is null)
             {
                 if (!NumberText.IsNotReported(cell.Text) || cell.IsFormula) failed.Add(code);
