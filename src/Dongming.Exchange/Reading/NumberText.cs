@@ -30,6 +30,11 @@ internal static partial class NumberText
     {
         number = default;
         error = string.Empty;
+        if (IsPlain(text) && ExactDecimal.TryParse(text, out var plain, out _))
+        {
+            number = new CellNumber(plain, false, null); // the common case: digits only, as number cells read
+            return true;
+        }
         var t = Words.Key(text).Replace("＞", ">", StringComparison.Ordinal);
         var m = Pattern().Match(t);
         if (!m.Success)
@@ -55,6 +60,16 @@ internal static partial class NumberText
         }
         var atLeast = m.Groups["pre"].Success || m.Groups["more"].Success || m.Groups["post"].Success;
         number = new CellNumber(value, atLeast, unit);
+        return true;
+    }
+
+    private static bool IsPlain(string text)
+    {
+        if (text.Length is 0 or > 30) return false;
+        foreach (var c in text)
+        {
+            if (c is not ((>= '0' and <= '9') or '.' or '-')) return false;
+        }
         return true;
     }
 

@@ -46,6 +46,12 @@ internal sealed class ValuesReader
     private readonly Dictionary<(string Org, Period Period, string Indicator), (string? Sheet, int Row)> _seen = [];
     private int _rowsRead;
 
+    // Clerks' files repeat the same names, periods and units on every row: each text is looked up once.
+    private readonly Memo<(string Id, OrgUnitLevel Level, string Error, bool Total, bool Subtotal)> _orgMemo = new();
+    private readonly Memo<(Period Period, bool Ok)> _periodMemo = new();
+    private readonly Memo<(NamedIndicator? Named, string Error)> _indicatorMemo = new();
+    private readonly Memo<UnitScale?> _unitMemo = new();
+
     private ValuesReader(ValuesContext context, int maxErrors)
     {
         _context = context;
@@ -240,10 +246,16 @@ internal sealed class ValuesReader
         {
             var cell = row[column.Index];
             if (cell is null || cell.IsFormula) continue;
-            var key = Words.Key(cell.Text);
-            if (TotalWords.Contains(key)) { total = true; return null; }
-            if (SubtotalWords.Contains(key)) { subtotal = true; return null; }
-            if (!_orgUnits.TryFind(cell.Text, out var id, out var level, out var error))
+            var (id, level, error, isTotal, isSubtotal) = _orgMemo.Get(cell.Text, text =>
+            {
+                var key = Words.Key(text);
+                if (TotalWords.Contains(key)) return (string.Empty, OrgUnitLevel.Village, string.Empty, true, false);
+                if (SubtotalWords.Contains(key)) return (string.Empty, OrgUnitLevel.Village, string.Empty, false, true);
+                return _orgUnits.TryFind(text, out var i, out var l, out var e) ? (i, l, string.Empty, false, false) : (string.Empty, l, e, false, false);
+            });
+            if (isTotal) { total = true; return null; }
+            if (isSubtotal) { subtotal = true; return null; }
+            if (error.Length > 0)
             {
                 _errors.Add(row.Number, column.Index, "org_unit", error);
                 failed = true;
@@ -282,7 +294,8 @@ internal sealed class ValuesReader
             failed = true;
             return null;
         }
-        if (PeriodText.TryParse(cell.Text, out var period)) return period;
+        var (period, ok) = _periodMemo.Get(cell.Text, text => PeriodText.TryParse(text, out var p) ? (p, true) : (default, false));
+        if (ok) return period;
         _errors.Add(row.Number, column!.Index, "period", $"\"{NumberText.Shorten(cell.Text)}\" is not a period: write a year \"2023\", a quarter \"2023Q4\" or a month \"2023-11\" (years {Period.MinYear}..{Period.MaxYear}; 2023年, 2023年第四季度 and 2023年11月 are read too)");
         failed = true;
         return null;
@@ -341,6 +354,21 @@ internal sealed class ValuesReader
             return null;
         }
         return (value, number.AtLeast || cell.AtLeast);
+    }
+
+    /// <summary>Results by the text they were computed from, up to a bound (a file of all-different texts is not cached whole).</summary>
+    private sealed class Memo<T>
+    {
+        private const int Limit = 10_000;
+        private readonly Dictionary<string, T> _results = new(StringComparer.Ordinal);
+
+        public T Get(string text, Func<string, T> compute)
+        {
+            if (_results.TryGetValue(text, out var result)) return result;
+            result = compute(text);
+            if (_results.Count < Limit) _results[text] = result;
+            return result;
+        }
     }
 
     /// <summary>The same value without trailing fractional zeros (3100.00 → 3100).</summary>
@@ -459,14 +487,15 @@ internal sealed class ValuesReader
             if (indicatorCell is null && valueCell is not null && !NumberText.IsNotReported(valueCell.Text))
                 _errors.Add(row.Number, indicatorColumn.Index, "indicator", "the indicator is missing: write its code or Chinese name");
         }
-        else if (!_names.Resolve(indicatorCell.Text, out named, out var why))
+        else
         {
-            _errors.Add(row.Number, indicatorColumn.Index, "indicator", why);
+            (named, var why) = _indicatorMemo.Get(indicatorCell.Text, text => _names.Resolve(text, out var n, out var e) ? (n, string.Empty) : (null, e));
+            if (named is null) _errors.Add(row.Number, indicatorColumn.Index, "indicator", why);
         }
         UnitScale? unit = named?.Unit;
         if (unitColumn is not null && row[unitColumn.Index] is { IsFormula: false } unitCell)
         {
-            if (UnitText.TryParse(unitCell.Text, out var u))
+            if (_unitMemo.Get(unitCell.Text, text => UnitText.TryParse(text, out var parsed) ? parsed : null) is { } u)
             {
                 unit = u;
                 if (named is not null && !u.TryFactorFor(named.Definition.Unit, out _))

@@ -153,46 +153,40 @@ internal sealed class XlsxWorkbook : IDisposable
     private FormatFlags StyleOf(uint? index) => index is { } i && i < _styles.Count ? _styles[(int)i] : FormatFlags.None;
 
     /// <summary>The cell as the rules see it, or null when it holds nothing.</summary>
-    internal RawCell? Convert(Cell cell, int column)
+    internal RawCell? Convert(int column, string? type, uint? style, string? raw, string? inline, string? formula)
     {
-        var formula = cell.CellFormula is { } f ? (string.IsNullOrEmpty(f.Text) ? "=(shared formula)" : "=" + f.Text) : null;
-        var raw = cell.CellValue?.Text;
-        var type = cell.DataType?.Value;
         string? text;
         var kind = CellKind.Text;
         var flags = FormatFlags.None;
-        if (type == CellValues.SharedString)
+        switch (type)
         {
-            text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < _shared.Count ? _shared[index] : null;
+            case "s":
+                text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < _shared.Count ? _shared[index] : null;
+                break;
+            case "inlineStr":
+                text = inline;
+                break;
+            case "str":
+                text = raw;
+                break;
+            case "b":
+                text = raw == "1" ? "TRUE" : raw == "0" ? "FALSE" : raw;
+                kind = CellKind.Boolean;
+                break;
+            case "e":
+                text = raw;
+                kind = CellKind.Error;
+                break;
+            case "d":
+                text = DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : raw;
+                kind = CellKind.Date;
+                break;
+            default:
+                flags = StyleOf(style);
+                text = raw is null ? null : NumberText(raw, flags, out kind);
+                break;
         }
-        else if (type == CellValues.InlineString)
-        {
-            text = cell.InlineString is { } inline ? ItemText(inline) : null;
-        }
-        else if (type == CellValues.String)
-        {
-            text = raw;
-        }
-        else if (type == CellValues.Boolean)
-        {
-            text = raw == "1" ? "TRUE" : raw == "0" ? "FALSE" : raw;
-            kind = CellKind.Boolean;
-        }
-        else if (type == CellValues.Error)
-        {
-            text = raw;
-            kind = CellKind.Error;
-        }
-        else if (type == CellValues.Date)
-        {
-            text = DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : raw;
-            kind = CellKind.Date;
-        }
-        else
-        {
-            flags = StyleOf(cell.StyleIndex?.Value);
-            text = raw is null ? null : NumberText(raw, flags, out kind);
-        }
+        if (formula is not null) formula = formula.Length == 0 ? "=(shared formula)" : "=" + formula;
         if (string.IsNullOrWhiteSpace(text))
             return formula is null ? null : new RawCell(column, string.Empty, kind, Formula: formula);
         return new RawCell(column, text, kind, (flags & FormatFlags.Percent) != 0, (flags & FormatFlags.AtLeast) != 0, formula);
@@ -243,9 +237,21 @@ internal static class ExcelNumbers
     }
 }
 
-/// <summary>One worksheet, streamed.</summary>
+/// <summary>
+/// One worksheet, streamed. Its XML is read with a plain <see cref="System.Xml.XmlReader"/>: the SDK's streaming
+/// reader makes an object of every node, and a worksheet's rows need five element names (row, c, v, f, is).
+/// The package, workbook, styles and shared strings are the SDK's.
+/// </summary>
 internal sealed class XlsxSheet(XlsxWorkbook workbook, string name, WorksheetPart part) : ISheet
 {
+    private static readonly System.Xml.XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = System.Xml.DtdProcessing.Prohibit,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = true,
+    };
+
     private readonly List<CellRange> _merged = [];
 
     public string? Name { get; } = name;
@@ -255,33 +261,105 @@ internal sealed class XlsxSheet(XlsxWorkbook workbook, string name, WorksheetPar
     public IEnumerable<RawRow> Rows()
     {
         _merged.Clear();
-        using var reader = OpenXmlReader.Create(part);
+        using var xml = System.Xml.XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), Settings);
+        var cells = new List<RawCell>();
         var lastRow = 0;
-        while (reader.Read())
+        var number = 0;
+        var column = 0;
+        while (true)
         {
-            if (!reader.IsStartElement) continue;
-            if (reader.ElementType == typeof(Row))
+            try
             {
-                var row = (Row)reader.LoadCurrentElement()!;
-                var number = row.RowIndex?.Value is { } r && r > 0 ? (int)r : lastRow + 1;
-                lastRow = number;
-                var cells = new List<RawCell>();
-                var column = 0;
-                foreach (var cell in row.Elements<Cell>())
+                if (!xml.Read()) yield break;
+            }
+            catch (System.Xml.XmlException)
+            {
+                throw new SheetFileException($"the worksheet {Name} is damaged after row {lastRow}: open it in Excel and save it again", lastRow + 1);
+            }
+            if (xml.NodeType == System.Xml.XmlNodeType.Element)
+            {
+                switch (xml.LocalName)
                 {
-                    var c = ColumnNames.OfReference(cell.CellReference?.Value);
-                    column = c > 0 ? c : column + 1;
-                    if (column > ColumnNames.Max) break;
-                    if (workbook.Convert(cell, column) is { } raw) cells.Add(raw);
+                    case "row":
+                        number = int.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : lastRow + 1;
+                        lastRow = number;
+                        cells.Clear();
+                        column = 0;
+                        if (xml.IsEmptyElement) yield return new RawRow(number, []);
+                        break;
+                    case "c":
+                        var c = ColumnNames.OfReference(xml.GetAttribute("r"));
+                        column = c > 0 ? c : column + 1;
+                        var cell = ReadCell(xml, column);
+                        if (cell is not null && column <= ColumnNames.Max) cells.Add(cell);
+                        break;
+                    case "mergeCell":
+                        if (CellRange.Parse(xml.GetAttribute("ref")) is { } range) _merged.Add(range);
+                        break;
                 }
+            }
+            else if (xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.LocalName == "row")
+            {
                 cells.Sort((a, b) => a.Column.CompareTo(b.Column));
                 yield return new RawRow(number, [.. cells]);
             }
-            else if (reader.ElementType == typeof(MergeCell))
+        }
+    }
+
+    /// <summary>Reads a &lt;c&gt; element to its end: type, style, value, formula, inline string.</summary>
+    private RawCell? ReadCell(System.Xml.XmlReader xml, int column)
+    {
+        var type = xml.GetAttribute("t");
+        uint? style = uint.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+        string? raw = null, inline = null, formula = null;
+        if (!xml.IsEmptyElement)
+        {
+            var depth = xml.Depth;
+            while (xml.Read() && !(xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.Depth == depth))
             {
-                var merge = (MergeCell)reader.LoadCurrentElement()!;
-                if (CellRange.Parse(merge.Reference?.Value) is { } range) _merged.Add(range);
+                if (xml.NodeType != System.Xml.XmlNodeType.Element) continue;
+                switch (xml.LocalName)
+                {
+                    case "v": raw = ReadText(xml); break;
+                    case "f": formula = ReadText(xml); break;
+                    case "is": inline = ReadInline(xml); break;
+                    default: ReadText(xml); break;
+                }
             }
         }
+        return workbook.Convert(column, type, style, raw, inline, formula);
+    }
+
+    /// <summary>The text of an element, leaving the reader on its end (or on it, when empty).</summary>
+    private static string ReadText(System.Xml.XmlReader xml)
+    {
+        if (xml.IsEmptyElement) return string.Empty;
+        var depth = xml.Depth;
+        string? single = null;
+        System.Text.StringBuilder? many = null;
+        while (xml.Read() && !(xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.Depth == depth))
+        {
+            if (xml.NodeType is System.Xml.XmlNodeType.Text or System.Xml.XmlNodeType.CDATA or System.Xml.XmlNodeType.Whitespace or System.Xml.XmlNodeType.SignificantWhitespace)
+            {
+                if (single is null) single = xml.Value;
+                else (many ??= new System.Text.StringBuilder(single)).Append(xml.Value);
+            }
+        }
+        return many?.ToString() ?? single ?? string.Empty;
+    }
+
+    /// <summary>An inline string: its t elements, plain or in rich-text runs; phonetic guides (rPh) left out.</summary>
+    private static string ReadInline(System.Xml.XmlReader xml)
+    {
+        if (xml.IsEmptyElement) return string.Empty;
+        var depth = xml.Depth;
+        var text = new System.Text.StringBuilder();
+        while (xml.Read() && !(xml.NodeType == System.Xml.XmlNodeType.EndElement && xml.Depth == depth))
+        {
+            if (xml.NodeType != System.Xml.XmlNodeType.Element) continue;
+            if (xml.LocalName == "t") text.Append(ReadText(xml));
+            else if (xml.LocalName == "rPh") ReadText(xml); // skips the guide, t and all
+        }
+        return text.ToString();
     }
 }
