@@ -424,14 +424,14 @@ internal sealed class ValuesReader
         if (org is not { } o || period is not { } p) return;
         totals.Count(o.Id, p, parsed, failed);
         var repeated = new List<string>();
-        int? firstRow = null;
+        (string? Sheet, int Row)? first = null;
         foreach (var (column, value, atLeast) in entered)
         {
             var code = column.Indicator!.Definition.Code;
             if (_seen.TryGetValue((o.Id, p, code), out var seen))
             {
                 repeated.Add(column.Indicator.Definition.NameZh);
-                firstRow ??= seen.Row;
+                first ??= seen;
                 continue;
             }
             _seen[(o.Id, p, code)] = (sheet, row.Number);
@@ -441,7 +441,8 @@ internal sealed class ValuesReader
         {
             var orgColumn = columns.First(c => c.Role == Role.OrgUnit).Index;
             var list = repeated.Count <= 3 ? string.Join(", ", repeated) : $"{string.Join(", ", repeated.Take(3))} and {repeated.Count - 3} more";
-            _errors.Add(row.Number, orgColumn, "org_unit", $"duplicate row: {_orgUnits.NameOf(o.Id)} · {p} is given in row {firstRow} already ({list})");
+            var where = first!.Value.Sheet == sheet ? $"row {first.Value.Row}" : $"sheet {first.Value.Sheet}, row {first.Value.Row}";
+            _errors.Add(row.Number, orgColumn, "org_unit", $"duplicate row: {_orgUnits.NameOf(o.Id)} · {p} is given in {where} already ({list})");
         }
     }
 
