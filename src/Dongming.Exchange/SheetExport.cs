@@ -137,9 +137,11 @@ public static class SheetExport
         var types = sheet.CaseTypes.ToDictionary(t => t.Code, t => t.NameZh, StringComparer.Ordinal);
         var names = sheet.Villages.ToDictionary(v => v.VillageId, v => v.Name, StringComparer.Ordinal);
         if (sheet.Township is { } t) names[t.TownshipId] = TownshipOwnLabel;
+        // a list of cases not yet in the system (a batch as handed down) has no case ids: no empty column for them
+        var ids = sheet.Cases.Any(c => !string.IsNullOrEmpty(c.CaseId));
         string[] headers =
         [
-            CaseHeaders.CaseId, CaseHeaders.CaseType, CaseHeaders.Batch, CaseHeaders.Title, CaseHeaders.VillageId, CaseHeaders.VillageName,
+            .. ids ? [CaseHeaders.CaseId] : Array.Empty<string>(), CaseHeaders.CaseType, CaseHeaders.Batch, CaseHeaders.Title, CaseHeaders.VillageId, CaseHeaders.VillageName,
             CaseHeaders.OpenedOn, CaseHeaders.Deadline, CaseHeaders.Status, CaseHeaders.RectifiedOn, CaseHeaders.ClosedOn, CaseHeaders.Area,
             CaseHeaders.Longitude, CaseHeaders.Latitude, CaseHeaders.Category, CaseHeaders.Source, CaseHeaders.Assignee, CaseHeaders.Repeat,
             CaseHeaders.Returned, .. sheet.AsOf is null ? Array.Empty<string>() : [CaseHeaders.Overdue], CaseHeaders.Description,
@@ -149,16 +151,18 @@ public static class SheetExport
         {
             foreach (var c in sheet.Cases)
             {
-                var cells = new List<OutCell>(headers.Length)
-                {
-                    OutCell.Of(c.CaseId), OutCell.Of(types.GetValueOrDefault(c.CaseType, c.CaseType)), OutCell.Of(c.Batch), OutCell.Of(c.Title),
+                var cells = new List<OutCell>(headers.Length);
+                if (ids) cells.Add(OutCell.Of(c.CaseId));
+                cells.AddRange(
+                [
+                    OutCell.Of(types.GetValueOrDefault(c.CaseType, c.CaseType)), OutCell.Of(c.Batch), OutCell.Of(c.Title),
                     OutCell.Of(c.OrgUnitId), OutCell.Of(names.GetValueOrDefault(c.OrgUnitId)), OutCell.Of(c.OpenedOn), OutCell.Of(c.Deadline),
                     OutCell.Of(CaseWords.StatusWord(c.Status)), OutCell.Of(c.RectifiedOn), OutCell.Of(c.ClosedOn),
                     c.AreaMu is { } area ? OutCell.Of(area) : default,
                     c.Location is { } l ? OutCell.Of(l.Longitude) : default, c.Location is { } m ? OutCell.Of(m.Latitude) : default,
                     OutCell.Of(c.Category), OutCell.Of(CaseWords.SourceWord(c.Source) is { Length: > 0 } s ? s : null), OutCell.Of(c.Assignee),
                     OutCell.Of(CaseWords.YesNo(c.Repeat)), OutCell.Of(CaseWords.YesNo(c.Returned)),
-                };
+                ]);
                 if (sheet.AsOf is { } asOf) cells.Add(OutCell.Of(CaseWords.YesNo(c.IsOverdue(asOf))));
                 cells.Add(OutCell.Of(c.Description));
                 yield return cells;
@@ -166,7 +170,7 @@ public static class SheetExport
         }
 
         var title = sheet.Title ?? $"{sheet.Township?.Name ?? string.Empty} 整改事项清单{(sheet.AsOf is { } d ? $"（截至 {CaseDates.Format(d)}）" : string.Empty)}".Trim();
-        return new SheetContent("整改事项", title, [.. headers.Select(h => OutCell.Of(h, bold))], Rows(), FrozenColumns: 1)
+        return new SheetContent("整改事项", title, [.. headers.Select(h => OutCell.Of(h, bold))], Rows(), FrozenColumns: ids ? 1 : 0)
         {
             Widths = [.. headers.Select(h => h switch { CaseHeaders.CaseId => 32.0, CaseHeaders.Title or CaseHeaders.Description => 28.0, _ => 12.0 })],
         };

@@ -103,16 +103,18 @@ internal static class XlsxOut
         }
         w.WriteElement(new SheetViews(new SheetView(pane) { WorkbookViewId = 0 }));
         var columns = new Columns();
+        var lines = 1;
         for (var i = 0; i < width; i++)
         {
             var chars = sheet.Widths is { } widths && i < widths.Count ? widths[i] : Math.Clamp(DisplayWidth(sheet.Header[i].Text) / 2.0 + 2, 8, 24);
-            columns.Append(new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = chars, CustomWidth = true });
+            columns.Append(new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = Math.Round(chars, 1), CustomWidth = true });
+            lines = Math.Max(lines, (int)Math.Ceiling(DisplayWidth(sheet.Header[i].Text) / Math.Max(1, chars - 1)));
         }
         if (width > 0) w.WriteElement(columns);
         w.WriteStartElement(new SheetData());
         var rowNumber = 0;
-        if (sheet.Title is not null) WriteRow(w, ++rowNumber, [OutCell.Of(sheet.Title, new CellLook(Bold: true))]);
-        WriteRow(w, ++rowNumber, sheet.Header);
+        if (sheet.Title is not null) WriteRow(w, ++rowNumber, [OutCell.Of(sheet.Title, new CellLook(Bold: true))], 22);
+        WriteRow(w, ++rowNumber, sheet.Header, lines > 1 ? Math.Min(lines, 4) * 15 : null); // wrapped header text needs its lines
         foreach (var row in sheet.Rows) WriteRow(w, ++rowNumber, row);
         w.WriteEndElement();
         if (sheet.Title is not null && width > 1)
@@ -123,9 +125,15 @@ internal static class XlsxOut
     /// <summary>Characters of display width: CJK characters count two.</summary>
     private static int DisplayWidth(string? text) => text?.Sum(c => c > 0x2E80 ? 2 : 1) ?? 0;
 
-    private static void WriteRow(OpenXmlWriter w, int number, IReadOnlyList<OutCell> cells)
+    private static void WriteRow(OpenXmlWriter w, int number, IReadOnlyList<OutCell> cells, double? height = null)
     {
-        w.WriteStartElement(new Row(), [new OpenXmlAttribute("r", string.Empty, number.ToString(CultureInfo.InvariantCulture))]);
+        List<OpenXmlAttribute> attributes = [new("r", string.Empty, number.ToString(CultureInfo.InvariantCulture))];
+        if (height is { } h)
+        {
+            attributes.Add(new("ht", string.Empty, h.ToString(CultureInfo.InvariantCulture)));
+            attributes.Add(new("customHeight", string.Empty, "1"));
+        }
+        w.WriteStartElement(new Row(), attributes);
         for (var i = 0; i < cells.Count; i++)
         {
             var cell = cells[i];
