@@ -102,6 +102,14 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void TotalRow_IsNotCheckedWhileARowIsWrong_SoOneMistakeGivesOneError()
+    {
+        var read = SheetImport.Values(TestData.Csv("嘎查村,羊存栏（只）\n大台,5\n大台村,6\n合计,11\n"), TestData.Values());
+        Assert.Equal(["A3 org_unit"], TestData.Cells(read));
+        Assert.Contains(read.Notes, n => n.Contains("total row", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ComputedColumn_ThatIsNotTheSumOfItsParts_IsAnError()
     {
         var lines = Encoding.UTF8.GetString(SheetExport.Totals(Small(SmallFigures()), SheetFormat.Csv)).TrimStart('\uFEFF').Split("\r\n");

@@ -113,6 +113,8 @@ internal sealed class ValuesReader
     private SheetLayout ReadTable(SheetTable table)
     {
         var header = table.Header;
+        var errorsBefore = _errors.Count;
+        var totalRowErrors = 0;
         var columns = new List<Column>();
         foreach (var cell in header.Cells)
         {
@@ -135,7 +137,7 @@ internal sealed class ValuesReader
                 _errors.Add(row.Number, 0, "file", $"more than {SheetImport.MaxRows:N0} rows: split the file");
                 break;
             }
-            if (IsFootnote(row, columns)) continue;
+            if (IsFootnote(row)) continue;
             _rowsRead++;
             lastDataRow = row.Number;
             foreach (var cell in row.Cells)
@@ -147,11 +149,13 @@ internal sealed class ValuesReader
                 else if (cell.Kind == CellKind.Error)
                     _errors.Add(row.Number, cell.Column, "value", $"the cell holds the Excel error {cell.Text}");
             }
+            var before = _errors.Count;
             if (layout == SheetLayout.Wide) ReadWideRow(row, columns, sheetName, totals!);
             else ReadLongRow(row, columns, sheetName);
+            if (totals is not null && totals.IsTotalRow(row.Number)) totalRowErrors += _errors.Count - before;
         }
         MergedCells.Check(_errors, table.Sheet.Merged, header, lastDataRow);
-        totals?.Check(this, columns.Where(c => c.Role == Role.IndicatorColumn && c.Usable).ToList());
+        totals?.Check(this, columns.Where(c => c.Role == Role.IndicatorColumn && c.Usable).ToList(), _errors.Count - totalRowErrors > errorsBefore);
         return layout;
     }
 
@@ -230,7 +234,7 @@ internal sealed class ValuesReader
         $"the unit {unit.Text} does not fit {indicator.NameZh} ({indicator.Code}), which is measured in {UnitText.ChineseName(indicator.Unit)} ({indicator.Unit})";
 
     /// <summary>A note under the table (注：…, 填表人：…) in a row of its own first cell.</summary>
-    private static bool IsFootnote(RawRow row, List<Column> columns)
+    private static bool IsFootnote(RawRow row)
     {
         if (row.Cells.Count != 1) return false;
         var text = Words.Clean(row.Cells[0].Text);
@@ -418,11 +422,11 @@ internal sealed class ValuesReader
         CheckComputed(row.Number, columns, parsed, failed);
         if (total)
         {
-            totals.Add(row.Number, parsed, failed);
+            totals.Add(row.Number, parsed);
             return;
         }
         if (org is not { } o || period is not { } p) return;
-        totals.Count(o.Id, p, parsed, failed);
+        totals.Count(p, parsed, failed);
         var repeated = new List<string>();
         (string? Sheet, int Row)? first = null;
         foreach (var (column, value, atLeast) in entered)
@@ -533,26 +537,25 @@ internal sealed class ValuesReader
         private readonly List<(int Row, Dictionary<string, (decimal Value, int Column)> Cells)> _totals = [];
         private int _rows;
 
-        public void Count(string org, Period period, Dictionary<string, (decimal Value, int Column)> parsed, HashSet<string> failed)
+        public void Count(Period period, Dictionary<string, (decimal Value, int Column)> parsed, HashSet<string> failed)
         {
-            _ = org;
             _rows++;
             _periods.Add(period);
             foreach (var (code, (value, _)) in parsed) _sums[code] = _sums.GetValueOrDefault(code) + value;
             _failed.UnionWith(failed);
         }
 
-        public void Add(int row, Dictionary<string, (decimal Value, int Column)> parsed, HashSet<string> failed)
-        {
-            _ = failed;
-            _totals.Add((row, parsed));
-        }
+        public void Add(int row, Dictionary<string, (decimal Value, int Column)> parsed) => _totals.Add((row, parsed));
 
-        public void Check(ValuesReader reader, List<Column> columns)
+        public bool IsTotalRow(int row) => _totals.Count > 0 && _totals[^1].Row == row;
+
+        /// <summary>Checks the total rows, unless other errors of the sheet (a row not read, a duplicate) would make every sum differ.</summary>
+        public void Check(ValuesReader reader, List<Column> columns, bool otherErrors)
         {
             foreach (var (row, cells) in _totals)
             {
                 if (_rows == 0) continue; // a sheet of totals only: nothing to check them against
+                if (otherErrors) { reader._notes.Add($"row {row}: the total row is checked once the other errors are fixed"); continue; }
                 if (_periods.Count > 1) { reader._notes.Add($"row {row}: a total row over several periods, not checked"); continue; }
                 foreach (var column in columns)
                 {
