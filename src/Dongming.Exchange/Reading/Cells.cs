@@ -75,8 +75,12 @@ internal static class ColumnNames
     /// <summary>The last column of an Excel sheet (XFD).</summary>
     public const int Max = 16_384;
 
+    private static readonly string[] Common = [.. Enumerable.Range(0, 256).Select(Make)];
+
     /// <summary>1 → A, 26 → Z, 27 → AA.</summary>
-    public static string Name(int column)
+    public static string Name(int column) => column is >= 0 and < 256 ? Common[column] : Make(column);
+
+    private static string Make(int column)
     {
         if (column <= 0) return string.Empty;
         var sb = new StringBuilder(3);
