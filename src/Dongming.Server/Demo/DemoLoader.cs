@@ -37,9 +37,35 @@ public sealed class DemoLoader(IGrainFactory grains, IJournalStore store, IOptio
         ["fiscal_fund_elderly_centre"] = (["dongmingcun"], 1, false),
     };
 
+    /// <summary>How often a load interrupted by the cluster (a silo declared dead mid-load) is started again.</summary>
+    private const int Attempts = 5;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Load) return;
+        // Every write carries a fixed request id, so a load cut short by a silo leaving the cluster is simply run
+        // again: what landed replays, the rest is applied.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LoadOnceAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < Attempts && IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Demo load interrupted ({Error}); starting it again ({Attempt}/{Attempts})", ex.GetType().Name, attempt + 1, Attempts);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Failures a retry may fix: the cluster changing under the load, not a fault of the data.</summary>
+    private static bool IsTransient(Exception ex) => ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+        or Orleans.Runtime.Messaging.ConnectionFailedException;
+
+    private async Task LoadOnceAsync(CancellationToken cancellationToken)
+    {
         var versions = await store.GetVersionsAsync([MarkerStream, TargetsMarkerStream], cancellationToken);
         var data = DemoDataset.Load();
         if (versions.GetValueOrDefault(MarkerStream) > 0)

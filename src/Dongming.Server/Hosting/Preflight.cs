@@ -45,7 +45,9 @@ public static class Preflight
 
         foreach (var (endpoint, setting) in Endpoints(configuration, grpcUrls, orleans, cluster))
         {
-            if (!IsFree(endpoint)) problems.Add($"port {endpoint.Port} ({setting}) is in use");
+            // One line per port: "localhost" is checked on each of its addresses.
+            var problem = $"port {endpoint.Port} ({setting}) is in use";
+            if (!IsFree(endpoint) && !problems.Contains(problem)) problems.Add(problem);
         }
         var portsTaken = problems.Count > 0;
 
