@@ -68,3 +68,21 @@ public sealed record ImportProgress(
 [GenerateSerializer, Immutable, Alias("Dongming.ReportCheck")]
 public sealed record ReportCheck(
     [property: Id(0)] IReadOnlyList<ReportedFigure> Held, [property: Id(1)] string? Error, [property: Id(2)] IReadOnlyList<FieldViolation> Violations);
+
+/// <summary>
+/// Exports of a township's sheets (a stateless worker: it reads the roster, the catalog and the township's kept totals
+/// or cases, and writes the file).
+/// </summary>
+[Alias("Dongming.IExportGrain")]
+public interface IExportGrain : IGrainWithStringKey
+{
+    /// <summary>The township's sheet of one period (the period is validated here); villages as rows when <paramref name="includeBreakdown"/>.</summary>
+    [Alias("ExportTotals")] Task<ExportedFile> ExportTotals(string period, string format, bool includeBreakdown);
+
+    /// <summary>Every case matching the query (of one village when <paramref name="villageId"/> is given), as a sheet; overdue as of <paramref name="asOf"/>.</summary>
+    [Alias("ExportCases"), ResponseTimeout("00:05:00")] Task<ExportedFile> ExportCases(CaseQuery query, string? villageId, string format, DateOnly asOf);
+}
+
+/// <summary>A file written by an export.</summary>
+[GenerateSerializer, Immutable, Alias("Dongming.ExportedFile")]
+public sealed record ExportedFile([property: Id(0)] string FileName, [property: Id(1)] string MediaType, [property: Id(2)] byte[] Content);

@@ -1,4 +1,5 @@
 using Dongming.Contracts.V1;
+using Dongming.Domain;
 using Dongming.Grains.Abstractions;
 using Dongming.Server.Settings;
 using Grpc.Core;
@@ -10,7 +11,7 @@ namespace Dongming.Server.Services;
 /// dongming.v1.ExchangeService: ledgers in, figures out. Checks the request's shape and size, then makes one call to
 /// the grain that owns the import (keyed by what it imports and the file's content hash) or the export.
 /// </summary>
-public sealed class ExchangeGrpcService(IGrainFactory grains, IOptions<ExchangeOptions> options) : ExchangeService.ExchangeServiceBase
+public sealed class ExchangeGrpcService(IGrainFactory grains, IOptions<ExchangeOptions> options, TimeProvider clock) : ExchangeService.ExchangeServiceBase
 {
     private int MaxFileBytes => options.Value.MaxFileBytes;
 
@@ -29,4 +30,26 @@ public sealed class ExchangeGrpcService(IGrainFactory grains, IOptions<ExchangeO
 
     public override async Task<ImportStatus> GetImport(GetImportRequest request, ServerCallContext context) =>
         ExchangeMappers.ToWire(await Import(ExchangeMappers.ImportId(request.ImportId)).GetStatus());
+
+    public override async Task<ExportResponse> ExportTotals(ExportTotalsRequest request, ServerCallContext context)
+    {
+        var township = Mappers.Route(request.TownshipId, "township_id");
+        var file = await grains.GetGrain<IExportGrain>(ExchangeKeys.Export(township)).ExportTotals(request.Period, ExchangeMappers.Format(request.Format), request.IncludeBreakdown);
+        return ExchangeMappers.ToWire(file);
+    }
+
+    public override async Task<ExportResponse> ExportCases(ExportCasesRequest request, ServerCallContext context)
+    {
+        var r = request.Filter ?? new ListCasesRequest();
+        var today = CaseDates.Today(clock);
+        var status = Mappers.ToDomain(r.Status);
+        // Every matching case: the page fields of the filter are ignored.
+        var query = CaseQuery.Validate(Mappers.Opt(r.CaseType), status, r.Status != Contracts.V1.CaseStatus.Unspecified && status is null,
+            Mappers.Opt(r.Batch), Mappers.Opt(r.OverdueAsOf), 0, null, r.DueWithinDays, today);
+        var township = Mappers.Route(string.IsNullOrEmpty(r.TownshipId) ? "dongming" : r.TownshipId, "filter.township_id");
+        var village = string.IsNullOrEmpty(r.VillageId) ? null : Mappers.Route(r.VillageId, "filter.village_id");
+        var file = await grains.GetGrain<IExportGrain>(ExchangeKeys.Export(township))
+            .ExportCases(query, village, ExchangeMappers.Format(request.Format), query.OverdueAsOf ?? today);
+        return ExchangeMappers.ToWire(file);
+    }
 }

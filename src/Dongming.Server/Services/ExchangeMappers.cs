@@ -92,4 +92,6 @@ public static class ExchangeMappers
         PartsApplied = p.PartsApplied,
         RowsRead = p.RowsRead,
     };
+
+    public static ExportResponse ToWire(ExportedFile f) => new() { FileName = f.FileName, MediaType = f.MediaType, Content = ByteString.CopyFrom(f.Content) };
 }
