@@ -25,6 +25,12 @@ public interface IImportGrain : IGrainWithStringKey
     /// <summary>Imports values (validated here: township, period, the file's rows); a dry run applies nothing.</summary>
     [Alias("ImportValues"), ResponseTimeout("00:10:00")] Task<ValuesImportAnswer> ImportValues(ValuesImportCommand command, Actor actor, CancellationToken cancellationToken = default);
 
+    /// <summary>Imports a township and its villages (validated here: the rows, and each against the roster).</summary>
+    [Alias("ImportRoster"), ResponseTimeout("00:10:00")] Task<SheetImportAnswer> ImportRoster(SheetImportCommand command, Actor actor);
+
+    /// <summary>Imports indicators and case types (validated here: the rows, and each against the catalog).</summary>
+    [Alias("ImportCatalog"), ResponseTimeout("00:10:00")] Task<SheetImportAnswer> ImportCatalog(SheetImportCommand command, Actor actor);
+
     /// <summary>What the import is and did; NotFound when it never planned (no real run got past its checks).</summary>
     [Alias("GetStatus"), AlwaysInterleave] Task<ImportProgress> GetStatus();
 }
@@ -86,3 +92,15 @@ public interface IExportGrain : IGrainWithStringKey
 /// <summary>A file written by an export.</summary>
 [GenerateSerializer, Immutable, Alias("Dongming.ExportedFile")]
 public sealed record ExportedFile([property: Id(0)] string FileName, [property: Id(1)] string MediaType, [property: Id(2)] byte[] Content);
+
+/// <summary>An ImportRoster, ImportCatalog or ImportCases request as the caller sent it (township: the cases').</summary>
+[GenerateSerializer, Immutable, Alias("Dongming.SheetImportCommand")]
+public sealed record SheetImportCommand(
+    [property: Id(0)] string? TownshipId, [property: Id(1)] string FileName, [property: Id(2)] byte[] Content, [property: Id(3)] string Format,
+    [property: Id(4)] bool DryRun, [property: Id(5)] string? RequestId, [property: Id(6)] string ContentSha256);
+
+/// <summary>The answer of ImportRoster, ImportCatalog and ImportCases.</summary>
+[GenerateSerializer, Immutable, Alias("Dongming.SheetImportAnswer")]
+public sealed record SheetImportAnswer(
+    [property: Id(0)] string ImportId, [property: Id(1)] int RowsRead, [property: Id(2)] int Created, [property: Id(3)] int Changed, [property: Id(4)] int Unchanged,
+    [property: Id(5)] IReadOnlyList<ImportProblem> Errors, [property: Id(6)] IReadOnlyList<string> Changes, [property: Id(7)] bool Applied);

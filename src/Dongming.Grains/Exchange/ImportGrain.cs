@@ -21,7 +21,11 @@ public abstract record ImportEvent(EventMeta Meta);
 /// </summary>
 public sealed record ImportPlanned(
     EventMeta Meta, string Kind, string? TownshipId, string FileName, string ContentSha256, int RowsRead, int ValuesUnchanged,
-    IReadOnlyList<ImportPart> Parts) : ImportEvent(Meta);
+    IReadOnlyList<ImportPart> Parts, SetupPlan? Setup = null) : ImportEvent(Meta)
+{
+    /// <summary>Writes of the plan: value parts, or registrations and definitions.</summary>
+    public int PartsTotal => Parts.Count + (Setup?.PartsTotal ?? 0);
+}
 
 /// <summary>Every part of the plan is applied; the warnings the writes were answered with.</summary>
 public sealed record ImportCompleted(EventMeta Meta, IReadOnlyList<ImportedWarning> Warnings) : ImportEvent(Meta);
@@ -63,7 +67,7 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
         if (State.Plan is not { } plan) throw DomainException.NotFound($"import {ImportId} not found");
         var done = State.Completion;
         return Task.FromResult(new ImportProgress(ImportId, plan.Kind, plan.TownshipId, plan.FileName, plan.ContentSha256, done is not null,
-            plan.Meta.Actor, plan.Meta.ActorName, plan.Meta.At, done?.Meta.At, plan.Parts.Count, done is null ? _partsApplied : plan.Parts.Count, plan.RowsRead));
+            plan.Meta.Actor, plan.Meta.ActorName, plan.Meta.At, done?.Meta.At, plan.PartsTotal, done is null ? _partsApplied : plan.PartsTotal, plan.RowsRead));
     }
 
     public async Task<ValuesImportAnswer> ImportValues(ValuesImportCommand command, Actor actor, CancellationToken cancellationToken = default)
@@ -77,7 +81,7 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
         if (sha != command.ContentSha256 || ImportIds.Values(command.TownshipId, sha, period?.ToString()) != ImportId)
             throw DomainException.Precondition($"the file does not belong to import {ImportId}");
 
-        if (!command.DryRun && State.Plan is { } recorded)
+        if (!command.DryRun && State.Plan is { Setup: null } recorded)
         {
             if (State.Completion is { } completion) return Answer(recorded, completion.Warnings, applied: true);
             // Interrupted (a crash, a failed write): the plan is the one the first run recorded; complete it.

@@ -28,6 +28,26 @@ public sealed class ExchangeGrpcService(IGrainFactory grains, IOptions<ExchangeO
         return ExchangeMappers.ToWire(answer);
     }
 
+    public override async Task<ImportResponse> ImportRoster(ImportRosterRequest r, ServerCallContext context)
+    {
+        var (content, sha) = File(r.Content);
+        var command = new SheetImportCommand(null, r.FileName, content, ExchangeMappers.Format(r.Format), r.DryRun, Mappers.Opt(r.RequestId), sha);
+        return ExchangeMappers.ToWire(await Import(ImportIds.Roster(sha)).ImportRoster(command, Mappers.Actor(context)));
+    }
+
+    public override async Task<ImportResponse> ImportCatalog(ImportCatalogRequest r, ServerCallContext context)
+    {
+        var (content, sha) = File(r.Content);
+        var command = new SheetImportCommand(null, r.FileName, content, ExchangeMappers.Format(r.Format), r.DryRun, Mappers.Opt(r.RequestId), sha);
+        return ExchangeMappers.ToWire(await Import(ImportIds.Catalog(sha)).ImportCatalog(command, Mappers.Actor(context)));
+    }
+
+    private (byte[] Content, string Sha256) File(Google.Protobuf.ByteString bytes)
+    {
+        var content = ExchangeMappers.Content(bytes, MaxFileBytes);
+        return (content, ImportIds.Sha256(content));
+    }
+
     public override async Task<ImportStatus> GetImport(GetImportRequest request, ServerCallContext context) =>
         ExchangeMappers.ToWire(await Import(ExchangeMappers.ImportId(request.ImportId)).GetStatus());
 

@@ -74,6 +74,14 @@ public static class ExchangeMappers
         return response;
     }
 
+    public static ImportResponse ToWire(SheetImportAnswer a)
+    {
+        var response = new ImportResponse { ImportId = a.ImportId, RowsRead = a.RowsRead, Created = a.Created, Changed = a.Changed, Unchanged = a.Unchanged, Applied = a.Applied };
+        response.Errors.AddRange(a.Errors.Select(ToWire));
+        response.Changes.AddRange(a.Changes);
+        return response;
+    }
+
     public static ImportError ToWire(ImportProblem p) => new() { Row = p.Row, Column = p.Column, Field = p.Field, Message = p.Message };
 
     public static ImportStatus ToWire(ImportProgress p) => new()
