@@ -31,6 +31,9 @@ public interface IImportGrain : IGrainWithStringKey
     /// <summary>Imports indicators and case types (validated here: the rows, and each against the catalog).</summary>
     [Alias("ImportCatalog"), ResponseTimeout("00:10:00")] Task<SheetImportAnswer> ImportCatalog(SheetImportCommand command, Actor actor);
 
+    /// <summary>Imports a township's case list (validated here: the rows, the case types, and each listed case's lifecycle).</summary>
+    [Alias("ImportCases"), ResponseTimeout("00:10:00")] Task<SheetImportAnswer> ImportCases(SheetImportCommand command, Actor actor);
+
     /// <summary>What the import is and did; NotFound when it never planned (no real run got past its checks).</summary>
     [Alias("GetStatus"), AlwaysInterleave] Task<ImportProgress> GetStatus();
 }

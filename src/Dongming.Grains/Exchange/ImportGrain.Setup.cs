@@ -10,10 +10,19 @@ namespace Dongming.Grains.Exchange;
 /// </summary>
 public sealed record SetupPlan(
     TownshipInfo? Township, IReadOnlyList<VillageInfo> Villages, IReadOnlyList<IndicatorDefinition> Indicators, IReadOnlyList<CaseTypeDefinition> CaseTypes,
-    IReadOnlyList<string> Lines, int Created, int Unchanged)
+    IReadOnlyList<string> Lines, int Created, int Unchanged, IReadOnlyList<CasePlan>? Cases = null, int Changed = 0)
 {
-    public int PartsTotal => (Township is null ? 0 : 1) + Villages.Count + (Indicators.Count > 0 ? 1 : 0) + CaseTypes.Count;
+    public int PartsTotal => (Township is null ? 0 : 1) + Villages.Count + (Indicators.Count > 0 ? 1 : 0) + CaseTypes.Count + (Cases?.Count ?? 0);
 }
+
+/// <summary>
+/// One case of a case import: a new one (<see cref="Open"/>, its id assigned when opened) or a listed one (<see cref="CaseId"/>),
+/// then the transitions that bring it to the sheet's status, each with the version it expects and its effective date.
+/// </summary>
+public sealed record CasePlan(int Row, string OrgUnitId, string? CaseId, OpenCaseCommand? Open, IReadOnlyList<CaseStep> Steps);
+
+/// <summary>One transition of a planned case.</summary>
+public sealed record CaseStep(CaseStatus To, long ExpectedVersion, string EffectiveOn);
 
 // ImportRoster and ImportCatalog: the same rules as ImportValues (every row checked first, all or nothing, a dry run,
 // the plan recorded before it is applied, the same file again completes or answers the first answer).
@@ -43,6 +52,9 @@ public sealed partial class ImportGrain
         return SetupAnswer(rows, plan, [], applied: true);
     }
 
+    public Task<SheetImportAnswer> ImportCases(SheetImportCommand command, Actor actor) =>
+        ImportSetupAsync("cases", sha => ImportIds.Cases(command.TownshipId ?? string.Empty, sha), command, actor, CheckCasesAsync);
+
     private static void CheckShape(string fileName, string? requestId)
     {
         var v = new Violations();
@@ -56,7 +68,7 @@ public sealed partial class ImportGrain
 
     private SheetImportAnswer SetupAnswer(int rows, SetupPlan plan, List<ImportProblem> problems, bool applied) => problems.Count > 0
         ? new SheetImportAnswer(ImportId, rows, 0, 0, 0, problems, [], false)
-        : new SheetImportAnswer(ImportId, rows, plan.Created, 0, plan.Unchanged, [], plan.Lines, applied);
+        : new SheetImportAnswer(ImportId, rows, plan.Created, plan.Changed, plan.Unchanged, [], plan.Lines, applied);
 
     private static IEnumerable<ImportProblem> FileProblems(ISheetRead read)
     {
@@ -177,6 +189,70 @@ public sealed partial class ImportGrain
         return (read.RowsRead, problems, new SetupPlan(null, [], indicators, types, lines, created, unchanged));
     }
 
+    /// <summary>
+    /// A case list against the township: new cases (no id) are opened and walked to the sheet's status; listed ones (an
+    /// exported list) are walked from their status to the sheet's — or left alone when it is the same.
+    /// </summary>
+    private async Task<(int, List<ImportProblem>, SetupPlan)> CheckCasesAsync(SheetImportCommand command)
+    {
+        var townshipId = command.TownshipId ?? string.Empty;
+        var township = await refs.Roster.GetTownship(townshipId) ?? throw DomainException.NotFound($"township {townshipId} not found");
+        var villages = await refs.Roster.VillagesOf(townshipId) ?? [];
+        var caseTypes = await refs.Catalog.GetCaseTypes();
+        var today = CaseDates.Today(clock);
+        var read = SheetImport.Cases(new SheetFile(command.Content, command.FileName, Format(command.Format)), new CasesContext(township, villages, caseTypes, today));
+        var problems = FileProblems(read).ToList();
+        var prefix = ImportIds.WritePrefix(ImportId);
+        var plans = new List<CasePlan>();
+        var lines = new List<string>();
+        var (created, changed, unchanged) = (0, 0, 0);
+        foreach (var c in read.Cases)
+        {
+            if (c.CaseId is { } id)
+            {
+                RemediationCase current;
+                try
+                {
+                    var holder = await refs.CaseRegistry.Locate(id) ?? throw DomainException.NotFound($"case {id} not found: a row with a case id must name a case of this service (leave the id empty for a new case)");
+                    current = await refs.Ledger(holder).GetCase(id);
+                }
+                catch (DomainException e)
+                {
+                    problems.Add(new ImportProblem(c.Row, string.Empty, "case_id", e.Message));
+                    continue;
+                }
+                if (current.Status == c.Status) { unchanged++; continue; }
+                var path = CasePaths.From(current.Status, c.Status, current.CaseType);
+                if (path.Count == 0) { problems.Add(new ImportProblem(c.Row, string.Empty, "status", $"case {id} cannot move from {current.Status} to {c.Status}")); continue; }
+                var on = CaseDates.Format(Max(current.LastChangeOn, c.ClosedOn ?? c.RectifiedOn ?? today));
+                plans.Add(new CasePlan(c.Row, current.OrgUnitId, id, null, [.. path.Select((s, i) => new CaseStep(s, current.Version + i, on))]));
+                changed++;
+                lines.Add($"case {id} moved from {current.Status} to {c.Status}");
+                continue;
+            }
+            var opened = c.OpenedOn ?? today;
+            var steps = new List<CaseStep>();
+            foreach (var s in c.Transitions)
+            {
+                var day = s switch
+                {
+                    CaseStatus.Rectified => c.RectifiedOn ?? c.ClosedOn ?? opened,
+                    CaseStatus.Closed => c.ClosedOn ?? c.RectifiedOn ?? opened,
+                    _ => opened,
+                };
+                var last = steps.Count > 0 ? DateOnly.Parse(steps[^1].EffectiveOn, System.Globalization.CultureInfo.InvariantCulture) : opened;
+                steps.Add(new CaseStep(s, 1 + steps.Count, CaseDates.Format(Max(day, last))));
+            }
+            if (c.Status != CaseStatus.Reported && steps.Count == 0) { problems.Add(new ImportProblem(c.Row, string.Empty, "status", $"a {c.CaseType} case cannot reach {c.Status}")); continue; }
+            plans.Add(new CasePlan(c.Row, c.OrgUnitId, null, c.ToOpenCommand($"{prefix}/case/{c.Row}"), steps));
+            created++;
+            lines.Add($"case {c.Title} opened in {c.OrgUnitId}{(c.Status == CaseStatus.Reported ? string.Empty : $", {c.Status}")}");
+        }
+        return (read.RowsRead, problems, new SetupPlan(null, [], [], [], lines, created, unchanged, plans, changed));
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
     /// <summary>Applies a recorded setup plan: registrations and definitions are idempotent, so a part applied before changes nothing again.</summary>
     private async Task ApplySetupAsync(ImportPlanned planned, SetupPlan plan, Actor actor)
     {
@@ -186,6 +262,21 @@ public sealed partial class ImportGrain
         foreach (var village in plan.Villages) { await refs.Roster.RegisterVillage(village, actor); _partsApplied++; }
         if (plan.Indicators.Count > 0) { await refs.Catalog.DefineIndicators(plan.Indicators, prefix + "/indicators", actor); _partsApplied++; }
         foreach (var type in plan.CaseTypes) { await refs.Catalog.DefineCaseType(type, $"{prefix}/case-type/{type.Code}", actor); _partsApplied++; }
+        // Cases: each village's in order, the villages in parallel; an opening or a step applied before is a replay of its request id.
+        await Task.WhenAll((plan.Cases ?? []).GroupBy(c => c.OrgUnitId, StringComparer.Ordinal).Select(async g =>
+        {
+            var ledger = refs.Ledger(g.Key);
+            foreach (var c in g)
+            {
+                var caseId = c.CaseId ?? (await ledger.OpenCase(c.Open!, actor, CancellationToken.None)).CaseId;
+                for (var i = 0; i < c.Steps.Count; i++)
+                {
+                    var step = c.Steps[i];
+                    await ledger.TransitionCase(new TransitionCaseCommand(caseId, step.To, step.ExpectedVersion, $"import {ImportId}", $"{prefix}/case/{c.Row}/{i}", step.EffectiveOn), actor, CancellationToken.None);
+                }
+                Interlocked.Increment(ref _partsApplied);
+            }
+        }));
         await PersistAsync(new ImportCompleted(EventMeta.Of(actor, clock.GetUtcNow(), ImportId), []), "completed", planned.ContentSha256, CancellationToken.None);
     }
 }

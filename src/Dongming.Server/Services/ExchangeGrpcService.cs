@@ -42,6 +42,14 @@ public sealed class ExchangeGrpcService(IGrainFactory grains, IOptions<ExchangeO
         return ExchangeMappers.ToWire(await Import(ImportIds.Catalog(sha)).ImportCatalog(command, Mappers.Actor(context)));
     }
 
+    public override async Task<ImportResponse> ImportCases(ImportCasesRequest r, ServerCallContext context)
+    {
+        var township = Mappers.Route(r.TownshipId, "township_id");
+        var (content, sha) = File(r.Content);
+        var command = new SheetImportCommand(township, r.FileName, content, ExchangeMappers.Format(r.Format), r.DryRun, Mappers.Opt(r.RequestId), sha);
+        return ExchangeMappers.ToWire(await Import(ImportIds.Cases(township, sha)).ImportCases(command, Mappers.Actor(context)));
+    }
+
     private (byte[] Content, string Sha256) File(Google.Protobuf.ByteString bytes)
     {
         var content = ExchangeMappers.Content(bytes, MaxFileBytes);
