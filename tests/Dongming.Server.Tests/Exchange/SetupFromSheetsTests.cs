@@ -69,4 +69,18 @@ public sealed class SetupFromSheetsTests
         var (code, _, _) = await Rpc.Fails(() => new TownshipService.TownshipServiceClient(server.Channel).GetTownshipAsync(new GetTownshipRequest { TownshipId = "badzhen" }).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.NotFound, code);
     }
+
+    [Fact]
+    public async Task ImportValues_FileOverTheLimit_IsResourceExhaustedNamingTheSetting()
+    {
+        await using var server = await ServerProcess.StartAsync(null, false, "--Dongming:Exchange:MaxFileBytes=2048");
+        var exchange = new ExchangeService.ExchangeServiceClient(server.Channel);
+        var request = new ImportValuesRequest { TownshipId = "dongming", FileName = "big.csv", Content = ByteString.CopyFrom(new byte[3000]) };
+        var (code, message, _) = await Rpc.Fails(() => exchange.ImportValuesAsync(request).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, code);
+        Assert.Contains("Dongming:Exchange:MaxFileBytes", message);
+        // Far over it, the message itself is refused before it is read.
+        request.Content = ByteString.CopyFrom(new byte[2048 + 65 * 1024]);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, (await Rpc.Fails(() => exchange.ImportValuesAsync(request).ResponseAsync)).Code);
+    }
 }
