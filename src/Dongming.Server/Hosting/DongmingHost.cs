@@ -106,6 +106,7 @@ public static class DongmingHost
         app.MapGrpcService<PlanningGrpcService>();
         app.MapGrpcService<QualityGrpcService>();
         app.MapGrpcService<ApprovalGrpcService>();
+        app.MapGrpcService<ReviewGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

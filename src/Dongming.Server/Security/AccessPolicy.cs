@@ -175,6 +175,9 @@ public sealed class AccessPolicy(GrainRefs refs)
         ["/dongming.v1.ApprovalService/GetApprovalStatus"] = R<GetApprovalStatusRequest>(Operation.Read, r => string.IsNullOrEmpty(r.OrgUnitId)
             ? new Target.TownshipDetail(r.TownshipId)
             : new Target.OrgUnit(r.OrgUnitId)),
+
+        // The review names every village's figures and their sources: the township's detail (staff of it, viewers, admins; not reporters).
+        ["/dongming.v1.ReportService/RenderReview"] = R<RenderReviewRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
