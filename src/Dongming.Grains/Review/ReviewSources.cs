@@ -15,7 +15,8 @@ namespace Dongming.Grains.Review;
 /// reflect, the year before's total and whether it is a record high;</item>
 /// <item>approved: every org unit part of the figure is locked by an approved data set of a period containing the
 /// year (a computed figure: each of its parts that the org unit holds);</item>
-/// <item>failures: the rules in force that the township total of the year violates mark every figure they name;</item>
+/// <item>failures: a rule in force that the township total of the year violates marks the first figure it names (the
+/// amount of a per-capita bound, the total of an identity);</item>
 /// <item>case counts by (type, batch, status) as the cases stood on the year's last day, with their holders;</item>
 /// <item>the township's own targets of the next year.</item>
 /// </list>
@@ -94,7 +95,7 @@ public static class ReviewSources
         return unit.Approvals.Values.Any(a => a.Locks(period, code));
     }
 
-    /// <summary>The violations of the rules in force by the township total of the year, by every indicator each rule names.</summary>
+    /// <summary>The violations of the rules in force by the township total of the year, by the indicator each marks.</summary>
     private static Dictionary<string, List<RuleFailure>> Failures(string townshipId, TownshipAggregate township, QualityCatalog quality, Period period)
     {
         var run = TownshipQuality.Validate(townshipId, township, quality, new ValidationQuery(period, [townshipId], false));
@@ -103,11 +104,10 @@ public static class ReviewSources
         {
             if (quality.Rule(outcome.RuleCode) is not { } rule) continue;
             var failure = new RuleFailure(rule.Code, Message(rule.Rule, outcome));
-            foreach (var code in rule.Compiled.Left.Indicators.Concat(rule.Compiled.Right.Indicators).Distinct(StringComparer.Ordinal))
-            {
-                if (!byIndicator.TryGetValue(code, out var list)) byIndicator[code] = list = [];
-                list.Add(failure);
-            }
+            // The figure under test: the first the rule names (a per-capita bound's amount, an identity's total).
+            if (rule.Compiled.Left.Indicators.Concat(rule.Compiled.Right.Indicators).FirstOrDefault() is not { } code) continue;
+            if (!byIndicator.TryGetValue(code, out var list)) byIndicator[code] = list = [];
+            list.Add(failure);
         }
         return byIndicator;
     }

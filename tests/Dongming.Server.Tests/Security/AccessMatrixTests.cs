@@ -60,6 +60,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.ApprovalService/Reject"] = "OODD",
         ["/dongming.v1.ApprovalService/Unapprove"] = "OODD",
         ["/dongming.v1.ApprovalService/GetApprovalStatus"] = "OODO",
+        ["/dongming.v1.ReportService/RenderReview"] = "OODO",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -236,6 +237,14 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             DataSet = TestDataSet,
             Period = Rpc.FreshPeriod(),
         }).ResponseAsync,
+        // A template of one sentence: the matrix is about access, not about writing the whole review.
+        ["/dongming.v1.ReportService/RenderReview"] = (_, c) => new ReportService.ReportServiceClient(c).RenderReviewAsync(new RenderReviewRequest
+        {
+            TownshipId = "dongming",
+            Year = 2023,
+            Format = ReviewFormat.Markdown,
+            Template = "羊{{ f.livestock_sheep | num: \"只\" }}。",
+        }).ResponseAsync,
     };
 
     public static TheoryData<string, Who> Matrix()
@@ -268,7 +277,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         var contract = new[]
             {
                 VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor,
-                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor,
+                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor, ReportService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();
