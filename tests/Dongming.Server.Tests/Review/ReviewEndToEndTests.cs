@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Dongming.Contracts.V1;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using Dongming.Contracts.V1;
 using Grpc.Core;
 using static Dongming.Server.Tests.QualitySupport;
 
