@@ -1,6 +1,9 @@
 using Dongming.Domain;
+using Dongming.Grains.Abstractions;
 using Dongming.Grains.Review;
 using Dongming.Quality;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace Dongming.Grains.Tests;
 
@@ -82,5 +85,26 @@ public sealed class ReviewSourcesTests
     {
         var e = Assert.Throws<DomainException>(() => ReviewSources.Read("tw", new TownshipAggregate("tw"), new QualityCatalog(Catalog, [], []), 1999));
         Assert.Equal("year", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
+    public void ReviewData_BetweenSilos_ArrivesWhole()
+    {
+        // Between silos the review's data travels through Orleans' serializer (domain and report records as JSON).
+        var township = new TownshipAggregate("tw");
+        township.Replace(Village("v1", 5, Figures(300_000, 10, 30), "livestock_sheep"));
+        var data = ReviewSources.Read("tw", township, new QualityCatalog(Catalog, [], []), 2023);
+        var serializer = new ServiceCollection().AddSerializer(s => s.AddDongmingTypes()).BuildServiceProvider().GetRequiredService<Serializer>();
+        var back = Assert.IsType<ReviewData>(serializer.Deserialize<ReviewData>(serializer.SerializeToArray(data)));
+        Assert.Equal(data.Version, back.Version);
+        Assert.Equal(data.Figures.Count, back.Figures.Count);
+        for (var i = 0; i < data.Figures.Count; i++)
+        {
+            var (a, b) = (data.Figures[i], back.Figures[i]);
+            Assert.Equal((a.Indicator, a.Value, a.Unit, a.Approved, a.VillagesReporting), (b.Indicator, b.Value, b.Unit, b.Approved, b.VillagesReporting));
+            Assert.Equal(a.Sources, b.Sources);
+            Assert.Equal(a.Failures, b.Failures);
+        }
+        Assert.Equal(data.CaseRows, back.CaseRows);
     }
 }
