@@ -109,6 +109,7 @@ public static class DongmingHost
         app.MapGrpcService<QualityGrpcService>();
         app.MapGrpcService<ApprovalGrpcService>();
         app.MapDongmingExchange();
+        app.MapGrpcService<ReviewGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

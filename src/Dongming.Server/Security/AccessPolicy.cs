@@ -195,6 +195,8 @@ public sealed class AccessPolicy(GrainRefs refs)
         ["/dongming.v1.ExchangeService/ExportCases"] = R<ExportCasesRequest>(Operation.Read, r => r.Filter is not { } f || string.IsNullOrEmpty(f.VillageId)
             ? new Target.TownshipDetail(string.IsNullOrEmpty(r.Filter?.TownshipId) ? "dongming" : r.Filter.TownshipId)
             : new Target.OrgUnit(f.VillageId)),
+        // The review names every village's figures and their sources: the township's detail (staff of it, viewers, admins; not reporters).
+        ["/dongming.v1.ReportService/RenderReview"] = R<RenderReviewRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>

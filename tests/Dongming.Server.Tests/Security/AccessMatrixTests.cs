@@ -67,6 +67,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.ExchangeService/GetImport"] = "OODO",
         ["/dongming.v1.ExchangeService/ExportTotals"] = "OOOO",
         ["/dongming.v1.ExchangeService/ExportCases"] = "OODO",
+        ["/dongming.v1.ReportService/RenderReview"] = "OODO",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -272,6 +273,14 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         {
             Filter = new ListCasesRequest { TownshipId = "dongming", CaseType = TestCaseType },
         }).ResponseAsync,
+        // A template of one sentence: the matrix is about access, not about writing the whole review.
+        ["/dongming.v1.ReportService/RenderReview"] = (_, c) => new ReportService.ReportServiceClient(c).RenderReviewAsync(new RenderReviewRequest
+        {
+            TownshipId = "dongming",
+            Year = 2023,
+            Format = ReviewFormat.Markdown,
+            Template = "羊{{ f.livestock_sheep | num: \"只\" }}。",
+        }).ResponseAsync,
     };
 
     public static TheoryData<string, Who> Matrix()
@@ -304,7 +313,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         var contract = new[]
             {
                 VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor,
-                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor, ExchangeService.Descriptor,
+                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor, ExchangeService.Descriptor, ReportService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();
