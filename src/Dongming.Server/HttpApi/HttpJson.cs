@@ -96,6 +96,49 @@ public static class HttpJson
         if (port == 0) return app;
         // The schema is documentation of the protos (in the repository): readable without a token, like the protos.
         app.MapSwagger("/openapi/{documentName}.json").WithMetadata(new SidePorts.SidePort(port)).AllowAnonymous();
+        app.Use(RewriteUnreadableRequests);
         return app;
+    }
+
+    /// <summary>
+    /// A request whose body is not JSON of the method's request message, or whose path or query parameter does not
+    /// parse as its field's type, is refused by the transcoder before any interceptor runs, answered 400 with the
+    /// parser's exception text. It stays 400 INVALID_ARGUMENT, with a caller-safe message instead. Only calls the
+    /// access interceptor never saw are rewritten: every refusal after it keeps its status, message and details.
+    /// </summary>
+    private static async Task RewriteUnreadableRequests(HttpContext context, RequestDelegate next)
+    {
+        if (!IsJsonRoute(context.GetEndpoint()))
+        {
+            await next(context);
+            return;
+        }
+        var response = context.Response;
+        var original = response.Body;
+        await using var buffer = new MemoryStream();
+        response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            response.Body = original;
+        }
+        if (response.StatusCode == StatusCodes.Status400BadRequest && !Security.AccessInterceptor.WasAdmitted(context))
+        {
+            var json = context.Request.ContentLength is > 0 && context.Request.HasJsonContentType() is false
+                ? "send the body as JSON (Content-Type: application/json)"
+                : "the request does not fit the method: the body must be JSON of its request message, path and query parameters of their fields' types (see " + DocumentPath + ")";
+            var status = new Google.Rpc.Status { Code = (int)Grpc.Core.StatusCode.InvalidArgument, Message = json };
+            var body = System.Text.Encoding.UTF8.GetBytes(Google.Protobuf.JsonFormatter.Default.Format(status));
+            response.ContentLength = body.Length;
+            response.ContentType = "application/json; charset=utf-8";
+            await original.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+        response.ContentLength = buffer.Length;
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
     }
 }
