@@ -43,13 +43,20 @@ public static class Preflight
         var problems = new List<string>();
         var cluster = options.IsCluster;
 
-        foreach (var (endpoint, setting) in Endpoints(configuration, grpcUrls, orleans, cluster))
+        var endpoints = Endpoints(configuration, grpcUrls, orleans, cluster).ToList();
+        foreach (var port in endpoints.GroupBy(e => e.Endpoint.Port))
+        {
+            var settings = port.Select(e => e.Setting).Distinct().ToList();
+            if (settings.Count > 1) problems.Add($"port {port.Key} is given to {string.Join(" and ", settings)}: each needs a port of its own");
+        }
+        var shares = problems.Count;
+        foreach (var (endpoint, setting) in endpoints)
         {
             // One line per port: "localhost" is checked on each of its addresses.
             var problem = $"port {endpoint.Port} ({setting}) is in use";
             if (!IsFree(endpoint) && !problems.Contains(problem)) problems.Add(problem);
         }
-        var portsTaken = problems.Count > 0;
+        var portsTaken = problems.Count > shares;
 
         FileStream? held = null;
         if (!cluster)
