@@ -41,12 +41,13 @@ public static class SidePorts
         Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
         && uri.Port > 0 && (uri.Port == metrics || uri.Port == dashboard);
 
-    /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports (and HTTP/1.1 + HTTP/2 on the HTTP/JSON port).</summary>
+    /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports and the HTTP/JSON port.</summary>
     public static HttpProtocols Protocols(ListenOptions listen, IConfiguration configuration)
     {
         var (metrics, dashboard) = Ports(configuration);
         var port = listen.IPEndPoint?.Port ?? 0;
-        if (port != 0 && port == HttpJson.Port(configuration)) return HttpProtocols.Http1AndHttp2;
+        // Cleartext HTTP/2 on the HTTP/JSON port would need prior knowledge, which its clients lack (and Kestrel warns).
+        if (port != 0 && port == HttpJson.Port(configuration)) return HttpProtocols.Http1;
         return port != 0 && (port == metrics || port == dashboard) ? HttpProtocols.Http1 : HttpProtocols.Http2;
     }
 

@@ -13,8 +13,8 @@ public sealed class HttpApiOptions
     public const string Section = "Dongming:Http";
 
     /// <summary>
-    /// Port of the HTTP/JSON routes and their OpenAPI document (HTTP/1.1, and HTTP/2 where TLS negotiates it); 0 turns
-    /// it off. All interfaces in cluster mode, loopback in embedded mode unless <see cref="AllowRemote"/>.
+    /// Port of the HTTP/JSON routes and their OpenAPI document (HTTP/1.1, cleartext); 0 turns it off. All interfaces in
+    /// cluster mode, loopback in embedded mode unless <see cref="AllowRemote"/>.
     /// </summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 5081;
