@@ -41,8 +41,8 @@ public static class HttpJson
     public static HttpApiOptions Read(IConfiguration configuration) =>
         configuration.GetSection(HttpApiOptions.Section).Get<HttpApiOptions>() ?? new HttpApiOptions();
 
-    /// <summary>The port in use (0 = off).</summary>
-    public static int Port(IConfiguration configuration) => Read(configuration).Port;
+    /// <summary>The port in use (0 = off; out of range counts as off here, and fails the start in the options' validation).</summary>
+    public static int Port(IConfiguration configuration) => Read(configuration).Port is var port and > 0 and <= 65535 ? port : 0;
 
     /// <summary>The address the port listens on.</summary>
     public static IPAddress Address(IConfiguration configuration, bool cluster) =>
