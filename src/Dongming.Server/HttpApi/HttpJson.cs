@@ -38,6 +38,9 @@ public static class HttpJson
 
     private const string DocumentName = "v1";
 
+    /// <summary>Error bodies with every field, as the transcoder writes its own (<c>"details": []</c> included).</summary>
+    private static readonly Google.Protobuf.JsonFormatter StatusFormatter = new(Google.Protobuf.JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
     public static HttpApiOptions Read(IConfiguration configuration) =>
         configuration.GetSection(HttpApiOptions.Section).Get<HttpApiOptions>() ?? new HttpApiOptions();
 
@@ -131,7 +134,7 @@ public static class HttpJson
                 ? "send the body as JSON (Content-Type: application/json)"
                 : "the request does not fit the method: the body must be JSON of its request message, path and query parameters of their fields' types (see " + DocumentPath + ")";
             var status = new Google.Rpc.Status { Code = (int)Grpc.Core.StatusCode.InvalidArgument, Message = json };
-            var body = System.Text.Encoding.UTF8.GetBytes(Google.Protobuf.JsonFormatter.Default.Format(status));
+            var body = System.Text.Encoding.UTF8.GetBytes(StatusFormatter.Format(status));
             response.ContentLength = body.Length;
             response.ContentType = "application/json; charset=utf-8";
             await original.WriteAsync(body, context.RequestAborted);
