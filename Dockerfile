@@ -42,6 +42,7 @@ WORKDIR /app
 ENV ASPNETCORE_HTTP_PORTS= \
     ASPNETCORE_URLS=http://0.0.0.0:5080 \
     Dongming__DataDirectory=/tmp/dongming \
+    Dongming__Http__AllowRemote=true \
     OTEL_SERVICE_NAME=dongming
 
 # Application files stay owned by root and read-only for the app user; the only
@@ -50,8 +51,9 @@ ENV ASPNETCORE_HTTP_PORTS= \
 COPY --from=build /app ./
 
 # grpc (HTTP/2 cleartext), Orleans silo, Orleans gateway, Prometheus metrics,
-# Orleans Dashboard.
-EXPOSE 5080 11111 30000 9464 8080
+# Orleans Dashboard, HTTP/JSON (HTTP/1.1; on all interfaces of the container,
+# like gRPC, also in embedded mode).
+EXPOSE 5080 11111 30000 9464 8080 5081
 
 # Non-root: the `app` user (UID/GID 1654) that the aspnet image defines as
 # $APP_UID. The Kubernetes manifests use runAsUser/runAsGroup 1654 to match.

@@ -47,6 +47,7 @@ public sealed class Silo : IAsyncDisposable
         var siloPort = Infrastructure.FreePort();
         var gatewayPort = Infrastructure.FreePort();
         var metricsPort = Infrastructure.FreePort();
+        var httpPort = Infrastructure.FreePort();
         string I(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = ServerChild.Start(new[]
         {
@@ -61,6 +62,7 @@ public sealed class Silo : IAsyncDisposable
             $"--Dongming:Orleans:Membership:ProbeTimeout={ProbeTimeout}",
             $"--Dongming:Orleans:Membership:MissedProbesLimit={I(MissedProbesLimit)}",
             $"--Dongming:Metrics:Port={I(metricsPort)}",
+            $"--Dongming:Http:Port={I(httpPort)}",
             $"--Dongming:Demo:Load={demo}",
             $"--Dongming:DataDirectory={Path.GetTempPath()}",
             "--HostOptions:ShutdownTimeout=00:00:30",

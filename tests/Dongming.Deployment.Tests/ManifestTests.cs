@@ -14,6 +14,7 @@ public sealed class ManifestTests
         ["gateway"] = 30000,
         ["metrics"] = 9464,
         ["dashboard"] = 8080,
+        ["http"] = 5081,
     };
 
     public static TheoryData<string> Overlays => new("dev", "prod");
@@ -81,6 +82,7 @@ public sealed class ManifestTests
         Assert.Equal(ports["silo"].ToString(CultureInfo.InvariantCulture), env["Dongming__Orleans__SiloPort"]);
         Assert.Equal(ports["gateway"].ToString(CultureInfo.InvariantCulture), env["Dongming__Orleans__GatewayPort"]);
         Assert.Equal(ports["metrics"].ToString(CultureInfo.InvariantCulture), env["Dongming__Metrics__Port"]);
+        Assert.Equal(ports["http"].ToString(CultureInfo.InvariantCulture), env["Dongming__Http__Port"]);
         Assert.Equal(ports["dashboard"].ToString(CultureInfo.InvariantCulture), env["Dongming__Dashboard__Port"]);
         Assert.Equal("cluster", env["Dongming__Mode"]);
         Assert.Equal("true", env["Dongming__Dashboard__Enabled"]);
@@ -183,7 +185,7 @@ public sealed class ManifestTests
             }
         }
 
-        foreach (var portName in new[] { "grpc", "metrics", "dashboard" })
+        foreach (var portName in new[] { "grpc", "metrics", "dashboard", "http" })
         {
             Assert.Contains(rules, rule => rule["ports"] is JsonArray ps && ps.Any(p => Str(p?["port"]) == portName));
         }

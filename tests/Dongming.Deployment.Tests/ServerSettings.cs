@@ -20,6 +20,7 @@ internal static class ServerSettings
         "Dongming__Orleans__GatewayPort",
         "Dongming__Auth__SigningKey",
         "Dongming__Metrics__Port",
+        "Dongming__Http__Port",
         "Dongming__Dashboard__Enabled",
         "Dongming__Dashboard__Port",
         "Dongming__Demo__Load",

@@ -13,11 +13,12 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly ServerChild _process;
 
-    private ServerProcess(ServerChild process, string dataDirectory, int port, int siloPort, int gatewayPort, HttpMessageHandler? tls = null)
+    private ServerProcess(ServerChild process, string dataDirectory, int port, int siloPort, int gatewayPort, int httpPort, HttpMessageHandler? tls = null)
     {
         _process = process;
         DataDirectory = dataDirectory;
         Port = port;
+        HttpPort = httpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         Address = $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}";
@@ -56,6 +57,11 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+
+    /// <summary>The HTTP/JSON port (<c>Dongming:Http:Port</c>), HTTP/1.1.</summary>
+    public int HttpPort { get; }
+
+    public string HttpAddress => $"http://127.0.0.1:{HttpPort}";
     /// <summary>A channel calling as admin (the token of <c>admin.token</c>).</summary>
     public GrpcChannel Channel { get; }
 
@@ -81,13 +87,15 @@ public sealed class ServerProcess : IAsyncDisposable
         var port = FreePort();
         var siloPort = FreePort();
         var gatewayPort = FreePort();
+        var httpPort = FreePort();
         var process = ServerChild.Start(new[]
         {
             "--urls", $"{(tls is null ? "http" : "https")}://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}",
             $"--Dongming:Orleans:SiloPort={siloPort}", $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Demo:Load={demo}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Dongming=Information", "--Dongming:Metrics:Port=0",
+            $"--Dongming:Http:Port={httpPort}",
         }.Concat(extraArgs), openFileLimit: openFileLimit);
-        var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, tls);
+        var server = new ServerProcess(process, dataDirectory, port, siloPort, gatewayPort, httpPort, tls);
         try
         {
             await server.WaitReadyAsync();

@@ -24,12 +24,25 @@ public sealed class ServerChild : IDisposable
 
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    /// <summary>A free loopback port. Every test host takes free ports: Orleans silo ports don't fail when taken on Linux.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free loopback port, never one this process handed out before (the kernel may offer a just-released port
+    /// again, and one server given the same port for two settings is refused at start). Every test host takes free
+    /// ports: Orleans silo ports don't fail when taken on Linux.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port)) return port;
+            }
+        }
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public static class DongmingApp
           --Dongming:DataDirectory=./data         journal, signing key and admin token (embedded mode)
           --Dongming:Mode=embedded|cluster        one machine on SQLite, or an Orleans cluster on PostgreSQL + Redis
           --Dongming:Metrics:Port=9464            Prometheus /metrics (0 = off)
+          --Dongming:Http:Port=5081               HTTP/JSON for HTTP/1.1 clients (curl, BI tools) and /openapi/v1.json (0 = off)
           --Dongming:Orleans:SiloPort=11111 --Dongming:Orleans:GatewayPort=30000
           --Dongming:Demo:Load=true               load the 2023 dataset of Dongming township on first start
         Settings also come from appsettings.json beside the binary and environment variables (Dongming__Mode=…).

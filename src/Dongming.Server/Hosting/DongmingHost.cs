@@ -2,6 +2,7 @@ using System.Net;
 using Dongming.Grains;
 using Dongming.Server.Demo;
 using Dongming.Server.Exchange;
+using Dongming.Server.HttpApi;
 using Dongming.Server.Security;
 using Dongming.Server.Services;
 using Dongming.Server.Settings;
@@ -77,6 +78,7 @@ public static class DongmingHost
         });
         builder.AddDongmingExchange();
         builder.Services.AddGrpcReflection();
+        builder.AddDongmingHttpJson();
         builder.Services.AddGrpcHealthChecks(o =>
         {
             o.Services.Map("", r => r.Tags.Contains("live")); // the no-op check: the process answers
@@ -112,6 +114,7 @@ public static class DongmingHost
         app.MapGrpcService<ReviewGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapDongmingHttpJson();
         app.MapDongmingSidePorts();
         app.LogDongmingShutdown();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -127,7 +130,8 @@ public static class DongmingHost
     {
         var options = app.Services.GetRequiredService<IOptions<DongmingOptions>>().Value;
         var (metrics, dashboard) = SidePorts.Ports(app.Configuration);
-        var grpc = app.Urls.Where(u => !SidePorts.IsSidePortUrl(u, metrics, dashboard)).ToList();
+        var http = HttpJson.Port(app.Configuration);
+        var grpc = app.Urls.Where(u => !SidePorts.IsSidePortUrl(u, metrics, dashboard) && !SidePorts.IsSidePortUrl(u, http, 0)).ToList();
         var adminToken = app.Services.GetRequiredService<SecurityFiles>().AdminToken;
         if (options.IsCluster)
             app.Logger.LogInformation("Dongming is serving gRPC on {Urls} (cluster mode)", string.Join(", ", grpc));
@@ -137,6 +141,7 @@ public static class DongmingHost
         var side = new List<string>();
         if (metrics > 0) side.Add($"Prometheus metrics on {app.Urls.First(u => SidePorts.IsSidePortUrl(u, metrics, 0))}/metrics");
         if (dashboard > 0) side.Add($"Orleans Dashboard on {app.Urls.First(u => SidePorts.IsSidePortUrl(u, 0, dashboard))}/");
+        if (http > 0) side.Add($"HTTP/JSON on {app.Urls.First(u => SidePorts.IsSidePortUrl(u, http, 0))} (OpenAPI {HttpJson.DocumentPath})");
         if (side.Count > 0) app.Logger.LogInformation("Side ports: {SidePorts}", string.Join("; ", side));
     }
 }

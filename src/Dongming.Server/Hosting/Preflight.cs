@@ -43,13 +43,20 @@ public static class Preflight
         var problems = new List<string>();
         var cluster = options.IsCluster;
 
-        foreach (var (endpoint, setting) in Endpoints(configuration, grpcUrls, orleans, cluster))
+        var endpoints = Endpoints(configuration, grpcUrls, orleans, cluster).ToList();
+        foreach (var port in endpoints.GroupBy(e => e.Endpoint.Port))
+        {
+            var settings = port.Select(e => e.Setting).Distinct().ToList();
+            if (settings.Count > 1) problems.Add($"port {port.Key} is given to {string.Join(" and ", settings)}: each needs a port of its own");
+        }
+        var shares = problems.Count;
+        foreach (var (endpoint, setting) in endpoints)
         {
             // One line per port: "localhost" is checked on each of its addresses.
             var problem = $"port {endpoint.Port} ({setting}) is in use";
             if (!IsFree(endpoint) && !problems.Contains(problem)) problems.Add(problem);
         }
-        var portsTaken = problems.Count > 0;
+        var portsTaken = problems.Count > shares;
 
         FileStream? held = null;
         if (!cluster)
@@ -107,6 +114,7 @@ public static class Preflight
         var dashboard = configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
         if (metrics.Port > 0) yield return (new IPEndPoint(cluster ? IPAddress.Any : IPAddress.Loopback, metrics.Port), "Dongming:Metrics:Port");
         if (dashboard.Enabled) yield return (new IPEndPoint(dashboard.AllowRemote ? IPAddress.Any : IPAddress.Loopback, dashboard.Port), "Dongming:Dashboard:Port");
+        if (HttpApi.HttpJson.Port(configuration) is > 0 and var http) yield return (new IPEndPoint(HttpApi.HttpJson.Address(configuration, cluster), http), "Dongming:Http:Port");
         var any = cluster ? IPAddress.Any : IPAddress.Loopback;
         yield return (new IPEndPoint(any, orleans.SiloPort), "Dongming:Orleans:SiloPort");
         yield return (new IPEndPoint(any, orleans.GatewayPort), "Dongming:Orleans:GatewayPort");
@@ -172,7 +180,7 @@ public static class StartupFailure
                 case JournalException { Fault: JournalFault.Corrupt } j:
                     return j.Message + ": restore the journal from a backup (README, Backup and restore)";
                 case IOException io when io.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
-                    return io.Message.TrimEnd('.') + " — another instance is probably running; change --urls, Dongming:Metrics:Port or Dongming:Dashboard:Port";
+                    return io.Message.TrimEnd('.') + " — another instance is probably running; change --urls, Dongming:Metrics:Port, Dongming:Dashboard:Port or Dongming:Http:Port";
                 case AggregateException { InnerExceptions.Count: > 0 } a:
                     return a.InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null);
             }

@@ -1,3 +1,4 @@
+using Dongming.Server.HttpApi;
 using Dongming.Server.Settings;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -31,6 +32,7 @@ public static class SidePorts
         var urls = grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (metrics.Port > 0) urls.Add($"http://{(cluster ? "0.0.0.0" : "127.0.0.1")}:{metrics.Port}");
         if (dashboard.Enabled) urls.Add($"http://{(dashboard.AllowRemote ? "0.0.0.0" : "127.0.0.1")}:{dashboard.Port}");
+        if (HttpJson.Port(configuration) is > 0 and var http) urls.Add($"http://{HttpJson.Address(configuration, cluster)}:{http}");
         return [.. urls];
     }
 
@@ -39,11 +41,13 @@ public static class SidePorts
         Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
         && uri.Port > 0 && (uri.Port == metrics || uri.Port == dashboard);
 
-    /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports.</summary>
+    /// <summary>HTTP/2 (gRPC, cleartext) everywhere except HTTP/1.1 on the side ports and the HTTP/JSON port.</summary>
     public static HttpProtocols Protocols(ListenOptions listen, IConfiguration configuration)
     {
         var (metrics, dashboard) = Ports(configuration);
         var port = listen.IPEndPoint?.Port ?? 0;
+        // Cleartext HTTP/2 on the HTTP/JSON port would need prior knowledge, which its clients lack (and Kestrel warns).
+        if (port != 0 && port == HttpJson.Port(configuration)) return HttpProtocols.Http1;
         return port != 0 && (port == metrics || port == dashboard) ? HttpProtocols.Http1 : HttpProtocols.Http2;
     }
 
@@ -53,16 +57,18 @@ public static class SidePorts
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
     }
 
-    /// <summary>Maps /metrics and the dashboard on their ports and keeps every other endpoint off those ports.</summary>
+    /// <summary>Maps /metrics and the dashboard on their ports and keeps every other endpoint off those ports (the HTTP/JSON routes: on theirs).</summary>
     public static WebApplication MapDongmingSidePorts(this WebApplication app)
     {
         var (metrics, dashboard) = Ports(app.Configuration);
-        if (metrics == 0 && dashboard == 0) return app;
+        var http = HttpJson.Port(app.Configuration);
+        if (metrics == 0 && dashboard == 0 && http == 0) return app;
         app.Use(async (context, next) =>
         {
             var local = context.Connection.LocalPort;
-            var bound = context.GetEndpoint()?.Metadata.GetMetadata<SidePort>();
-            var onSidePort = local == metrics || local == dashboard;
+            var endpoint = context.GetEndpoint();
+            var bound = endpoint?.Metadata.GetMetadata<SidePort>() ?? (HttpJson.IsJsonRoute(endpoint) ? new SidePort(http) : null);
+            var onSidePort = local == metrics || local == dashboard || local == http;
             if (bound is null ? onSidePort : bound.Port != local)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -33,7 +33,9 @@ public static class DashboardAccess
         },
     };
 
-    private static bool IsGrpc(HttpRequest request) => request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+    /// <summary>A gRPC call, or an HTTP/JSON route (a gRPC call too: it takes the bearer header only, never the dashboard's cookie).</summary>
+    private static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true || HttpApi.HttpJson.IsJsonRoute(request.HttpContext.GetEndpoint());
 
     /// <summary>The sign-in page and form post of the dashboard port.</summary>
     public static void MapLogin(this WebApplication app, object portMetadata)

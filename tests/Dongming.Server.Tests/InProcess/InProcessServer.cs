@@ -19,11 +19,12 @@ public sealed class InProcessServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DirectoryInfo _data;
 
-    private InProcessServer(WebApplication app, DirectoryInfo data, int port)
+    private InProcessServer(WebApplication app, DirectoryInfo data, int port, int httpPort)
     {
         _app = app;
         _data = data;
         Address = $"http://127.0.0.1:{port}";
+        HttpAddress = $"http://127.0.0.1:{httpPort}";
         AdminToken = File.ReadAllText(Path.Combine(data.FullName, SigningKeys.AdminTokenFileName)).Trim();
         Anonymous = GrpcChannel.ForAddress(Address);
         var admin = CallCredentials.FromInterceptor((_, metadata) => { metadata.Add("authorization", "Bearer " + AdminToken); return Task.CompletedTask; });
@@ -31,6 +32,9 @@ public sealed class InProcessServer : IAsyncDisposable
     }
 
     public string Address { get; }
+
+    /// <summary>The HTTP/JSON port's address (<c>Dongming:Http:Port</c>).</summary>
+    public string HttpAddress { get; }
     public string AdminToken { get; }
     public string DataDirectory => _data.FullName;
     public IServiceProvider Services => _app.Services;
@@ -49,17 +53,18 @@ public sealed class InProcessServer : IAsyncDisposable
     {
         var data = Directory.CreateTempSubdirectory("dongming-inproc-");
         var port = ServerChild.FreePort();
+        var httpPort = ServerChild.FreePort();
         var builder = DongmingApp.CreateBuilder(
         [
             "--urls", $"http://127.0.0.1:{port}", $"--Dongming:DataDirectory={data.FullName}", "--Dongming:Demo:Load=false",
             $"--Dongming:Orleans:SiloPort={ServerChild.FreePort()}", $"--Dongming:Orleans:GatewayPort={ServerChild.FreePort()}",
-            "--Dongming:Metrics:Port=0", "--Logging:LogLevel:Default=Warning",
+            "--Dongming:Metrics:Port=0", $"--Dongming:Http:Port={httpPort}", "--Logging:LogLevel:Default=Warning",
             .. arguments ?? [],
         ]);
         configure?.Invoke(builder);
         var app = DongmingApp.Build(builder);
         await app.StartAsync();
-        return new InProcessServer(app, data, port);
+        return new InProcessServer(app, data, port, httpPort);
     }
 
     public async ValueTask DisposeAsync()

@@ -16,10 +16,10 @@ public sealed class FirstRunTests(DemoServerFixture fixture)
         using var metrics = new TcpListener(IPAddress.Loopback, 0); // anything on the metrics port
         metrics.Start();
         var metricsPort = ((IPEndPoint)metrics.LocalEndpoint).Port;
-        var (exit, stdout, stderr, elapsed) = await ServerBinary.RunAsync(ServerBinary.ServeArgs(Server.DataDirectory, Server.Port, Server.SiloPort, Server.GatewayPort, metricsPort));
+        var (exit, stdout, stderr, elapsed) = await ServerBinary.RunAsync(ServerBinary.ServeArgs(Server.DataDirectory, Server.Port, Server.SiloPort, Server.GatewayPort, metricsPort, Server.HttpPort));
         Assert.Equal(1, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        foreach (var setting in new[] { "--urls", "Dongming:Metrics:Port", "Dongming:Orleans:SiloPort", "Dongming:Orleans:GatewayPort", "Dongming:DataDirectory" })
+        foreach (var setting in new[] { "--urls", "Dongming:Metrics:Port", "Dongming:Http:Port", "Dongming:Orleans:SiloPort", "Dongming:Orleans:GatewayPort", "Dongming:DataDirectory" })
             Assert.Contains(setting, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal); // no stack trace
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}"); // before any silo start or demo load (a second without load)

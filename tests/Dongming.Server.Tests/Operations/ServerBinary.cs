@@ -28,11 +28,12 @@ public static class ServerBinary
         return (process.ExitCode, await stdout, await stderr, started.Elapsed);
     }
 
-    /// <summary>The server arguments of a start on <paramref name="dataDirectory"/> with the given ports (metrics off unless given).</summary>
-    public static string[] ServeArgs(string dataDirectory, int port, int siloPort, int gatewayPort, int metricsPort = 0) =>
+    /// <summary>The server arguments of a start on <paramref name="dataDirectory"/> with the given ports (metrics off unless given; HTTP/JSON on a free port unless given).</summary>
+    public static string[] ServeArgs(string dataDirectory, int port, int siloPort, int gatewayPort, int metricsPort = 0, int? httpPort = null) =>
     [
         "--urls", $"http://127.0.0.1:{port}", $"--Dongming:DataDirectory={dataDirectory}", $"--Dongming:Orleans:SiloPort={siloPort}",
         $"--Dongming:Orleans:GatewayPort={gatewayPort}", $"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Demo:Load=false",
+        $"--Dongming:Http:Port={httpPort ?? ServerProcess.FreePort()}",
     ];
 }
 

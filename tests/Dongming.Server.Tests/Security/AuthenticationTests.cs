@@ -173,7 +173,8 @@ public sealed class AuthenticationTests(DemoServerFixture fixture)
     {
         var data = Directory.CreateTempSubdirectory("dongming-cluster-").FullName;
         var (exit, _, stderr) = await RunServerBinary("--Dongming:Mode=cluster", $"--Dongming:DataDirectory={data}",
-            "--ConnectionStrings:Journal=Host=127.0.0.1;Port=1", "--ConnectionStrings:Redis=127.0.0.1:1", "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
+            "--ConnectionStrings:Journal=Host=127.0.0.1;Port=1", "--ConnectionStrings:Redis=127.0.0.1:1", "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}", $"--Dongming:Http:Port={ServerProcess.FreePort()}",
+            "--Dongming:Metrics:Port=0", $"--Dongming:Orleans:SiloPort={ServerProcess.FreePort()}", $"--Dongming:Orleans:GatewayPort={ServerProcess.FreePort()}");
         Assert.NotEqual(0, exit);
         Assert.Contains("Dongming:Auth:SigningKey", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(data, SigningKeys.KeyFileName)));
