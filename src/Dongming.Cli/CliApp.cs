@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Dongming.Cli.Commands;
 using Grpc.Core;
 
@@ -96,12 +97,15 @@ public static class CliApp
                 "dongming villages",
                 "dongming values datai 2023",
                 "dongming totals 2023 --output json");
+            var help = root.Options.OfType<HelpOption>().First();
+            if (help.Action is HelpAction standard) help.Action = new HelpWithExamples(standard, Examples);
             return root;
         }
 
-        /// <summary>Examples in the command's help (after its description).</summary>
-        public static void Example(Command command, params string[] lines) =>
-            command.Description += "\n\nExamples:\n" + string.Join('\n', lines.Select(l => "  " + l));
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, string[]> Examples = [];
+
+        /// <summary>Examples for the command's help (after the options).</summary>
+        public static void Example(Command command, params string[] lines) => Examples.AddOrUpdate(command, lines);
 
         /// <summary>The command's action: a session, the body, one line and an exit code for any failure.</summary>
         public void Action(Command command, Func<Session, ParseResult, Task<int>> body)
@@ -139,6 +143,24 @@ public static class CliApp
                     session?.Dispose();
                 }
             });
+        }
+    }
+
+    /// <summary>The standard help, then the command's examples.</summary>
+    private sealed class HelpWithExamples(HelpAction standard, System.Runtime.CompilerServices.ConditionalWeakTable<Command, string[]> examples)
+        : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = standard.Invoke(parseResult);
+            if (examples.TryGetValue(parseResult.CommandResult.Command, out var lines))
+            {
+                var output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine("Examples:");
+                foreach (var line in lines) output.WriteLine("  " + line);
+                output.WriteLine();
+            }
+            return code;
         }
     }
 }

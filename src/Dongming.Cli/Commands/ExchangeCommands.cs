@@ -27,11 +27,7 @@ internal static class ExchangeCommands
         var period = new Option<string?>("--period") { Description = "the period of rows that name none (values)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "check the file and show what it would change; apply nothing" };
         var requestId = new Option<string?>("--request-id") { Description = "the import's request id (default: a new one per run; the same file is recognised by its content anyway)", HelpName = "ID" };
-        var command = new Command("import", """
-            Import a spreadsheet, all or nothing: the counts, every error with its row and column, and every change.
-            With errors nothing is applied (exit code 6); --dry-run applies nothing and shows what a real run would change.
-            The same file sent again applies nothing new.
-            """)
+        var command = new Command("import", "Import a spreadsheet, all or nothing: the counts, every error with its row and column, every change; --dry-run first. Errors: nothing applied, exit code 6; the same file again applies nothing new.")
         {
             file, kind, period, dryRun, requestId,
         };
