@@ -128,8 +128,8 @@ public sealed class ReadCommandTests(CliServerFixture fixture)
     [Fact]
     public async Task Cases_StatusFilter_TakesChineseAndEnglishWords()
     {
-        var english = await Cli.Run(fixture.Server, "cases", "--status", "rectifying", "--output", "json");
-        var chinese = await Cli.Run(fixture.Server, "cases", "--status", "整改中", "--output", "json");
+        var english = await Cli.Run(fixture.Server, "cases", "--status", "rectifying", "--type", "forest_violation_patch", "--output", "json");
+        var chinese = await Cli.Run(fixture.Server, "cases", "--status", "整改中", "--type", "forest_violation_patch", "--output", "json");
 
         Assert.True(english.ExitCode == 0, english.ToString());
         var a = Json.Parse<ListCasesResponse>(english.Output);

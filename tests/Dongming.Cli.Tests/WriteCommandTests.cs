@@ -27,7 +27,7 @@ public sealed class WriteCommandTests(CliServerFixture fixture)
         var village = await NewVillageAsync();
         var sheep = (2000 + Random.Shared.Next(1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var report = await Cli.Run(fixture.Server, "report", village, "2024Q1", $"livestock_sheep={sheep}", "livestock_cattle=>=30", "--comment", "台账第3页");
+        var report = await Cli.Run(fixture.Server, "report", village, "2024Q1", $"livestock_sheep={sheep}", "livestock_breeding_cows=>=30", "--comment", "台账第3页");
         var json = await Cli.Run(fixture.Server, "values", village, "2024Q1", "--output", "json");
         var table = await Cli.Run(fixture.Server, "values", village, "2024Q1");
 
@@ -37,8 +37,8 @@ public sealed class WriteCommandTests(CliServerFixture fixture)
         var values = Json.Parse<GetValuesResponse>(json.Output).Values.ToDictionary(v => v.Indicator);
         Assert.Equal(sheep, values["livestock_sheep"].Value);
         Assert.False(values["livestock_sheep"].AtLeast);
-        Assert.Equal("30", values["livestock_cattle"].Value);
-        Assert.True(values["livestock_cattle"].AtLeast);
+        Assert.Equal("30", values["livestock_breeding_cows"].Value);
+        Assert.True(values["livestock_breeding_cows"].AtLeast);
         var line = Assert.Single(table.Output.Split('\n'), l => l.Contains("│ livestock_sheep ", StringComparison.Ordinal));
         Assert.Contains(sheep, line, StringComparison.Ordinal);
         Assert.Contains("≥30", table.Output, StringComparison.Ordinal);
