@@ -99,7 +99,7 @@ internal static class Render
                 continue;
             }
             var table = new Table().Border(TableBorder.Rounded);
-            if (sheet.Title is { } title) table.Title(new TableTitle(Markup.Escape($"{title} ({sheet.Rows.Count.ToString(CultureInfo.InvariantCulture)})")));
+            if (sheet.Title is { } title) table.Title(new TableTitle(Markup.Escape($"{title} ({sheet.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)})")));
             foreach (var c in sheet.Columns)
             {
                 var column = new TableColumn(new Text(c.Name));
@@ -133,5 +133,4 @@ internal static class Render
 
     public static string Join(IEnumerable<string> items) => string.Join(", ", items);
 
-    internal static string Indent(string text, int n) => new StringBuilder().Append(' ', n).Append(text).ToString();
 }
