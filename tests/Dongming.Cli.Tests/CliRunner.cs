@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dongming.Server.Tests;
 
 [assembly: AssemblyFixture(typeof(Dongming.Cli.Tests.CliServerFixture))]
@@ -70,6 +71,21 @@ public static class Cli
             rows.Add([.. row]);
         }
         return rows;
+    }
+
+    /// <summary>A village reporter token for <paramref name="village"/>, minted by the server binary (<c>token issue</c>) on its data directory.</summary>
+    public static async Task<string> IssueReporterTokenAsync(string dataDirectory, string village)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Dongming.Server.dll"), "token", "issue", "--role", "village_reporter", "--village", village,
+            "--subject", "u123", "--name", "张三", $"--Dongming:DataDirectory={dataDirectory}" }) info.ArgumentList.Add(a);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        return (await stdout).Trim();
     }
 
     public static string Id() => Guid.NewGuid().ToString("N")[..12];

@@ -47,6 +47,19 @@ public sealed class ErrorTests(CliServerFixture fixture)
     }
 
     [Fact]
+    public async Task ReporterOfAnotherVillage_IsPermissionDeniedExit4()
+    {
+        var token = await Cli.IssueReporterTokenAsync(fixture.Server.DataDirectory, "datai");
+
+        var own = await Cli.Run(fixture.Server, "values", "datai", "2023", "--token", token, "--output", "json");
+        var other = await Cli.Run(fixture.Server, "values", "xiaotai", "2023", "--token", token);
+
+        Assert.True(own.ExitCode == 0, own.ToString());
+        Assert.Equal(4, other.ExitCode);
+        Assert.StartsWith("PERMISSION_DENIED: ", Assert.Single(other.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongToken_IsUnauthenticatedExit4()
     {
         var run = await Cli.Run(fixture.Server, "villages", "--token", "not-a-token");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Dongming.Server.Tests;
 
@@ -27,7 +26,7 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
         var lines = DayLines(File.ReadAllText(Path.Combine(RepoRoot(), "README.md")));
         Assert.True(lines.Count >= 10, $"only {lines.Count} dongming lines found");
         var server = fixture.Server;
-        var reporter = await IssueReporterTokenAsync(server.DataDirectory);
+        var reporter = await Cli.IssueReporterTokenAsync(server.DataDirectory, "datai");
         var output = Directory.CreateTempSubdirectory("dongming-cli-day-").FullName;
         var environment = new Dictionary<string, string>
         {
@@ -87,20 +86,6 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
         }
         if (word.Length > 0) words.Add(word.ToString());
         return words;
-    }
-
-    private static async Task<string> IssueReporterTokenAsync(string dataDirectory)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Dongming.Server.dll"), "token", "issue", "--role", "village_reporter", "--village", "datai",
-            "--subject", "u123", "--name", "张三", $"--Dongming:DataDirectory={dataDirectory}" }) info.ArgumentList.Add(a);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
-        return (await stdout).Trim();
     }
 
     private static string RepoRoot()
