@@ -88,7 +88,7 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
         return words;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) dir = dir.Parent;
