@@ -11,6 +11,9 @@ using Dongming.Exchange;
 // dotnet run -c Release --project bench/Dongming.Exchange.Bench -- parse FILE
 // Generate writes ledger-long.csv and ledger-long.xlsx (ROWS rows, default 100,000, long layout, Chinese names);
 // parse reads one with SheetImport.Values against the 2023 catalog and roster and prints time and memory.
+// dotnet run -c Release --project bench/Dongming.Exchange.Bench -- import FILE [--target URL] [--token T] [--server-pid PID] [--dry-run]
+// Import sends one through ExchangeService.ImportValues of a running server (township dongming) and prints the time of
+// the call and, with --server-pid, the server's resident memory before and its peak (VmHWM) after.
 var data = Path.Combine(AppContext.BaseDirectory, "data");
 var catalogRead = SheetImport.Catalog(new SheetFile(File.ReadAllBytes(Path.Combine(data, "indicators.tsv")), "indicators.tsv"));
 var rosterRead = SheetImport.Roster(new SheetFile(File.ReadAllBytes(Path.Combine(data, "villages.tsv")), "villages.tsv"), new RosterContext("dongming"));
@@ -26,8 +29,10 @@ switch (args.FirstOrDefault())
     case "parse" when args.Length > 1:
         Parse(args[1]);
         break;
+    case "import" when args.Length > 1:
+        return await ImportAsync(args[1], args[2..]);
     default:
-        Console.Error.WriteLine("usage: generate DIR [ROWS] | parse FILE");
+        Console.Error.WriteLine("usage: generate DIR [ROWS] | parse FILE | import FILE [--target URL] [--token T] [--server-pid PID] [--dry-run]");
         return 2;
 }
 return 0;
@@ -111,4 +116,36 @@ void Parse(string file)
     Console.WriteLine($"  time {clock.Elapsed.TotalSeconds:F2} s ({read.RowsRead / clock.Elapsed.TotalSeconds:N0} rows/s)");
     Console.WriteLine($"  allocated {allocatedMb:F0} MB in total; managed heap after {GC.GetTotalMemory(false) / 1e6:F0} MB; peak working set {process.PeakWorkingSet64 / 1e6:F0} MB");
     if (read.ErrorCount > 0) Console.WriteLine("  first error: " + read.Errors[0]);
+}
+
+async Task<int> ImportAsync(string file, string[] options)
+{
+    string? Option(string name) => Array.IndexOf(options, name) is var i and >= 0 && i + 1 < options.Length ? options[i + 1] : null;
+    var target = Option("--target") ?? "http://localhost:5080";
+    var token = Option("--token") ?? Environment.GetEnvironmentVariable("DONGMING_TOKEN");
+    var pid = Option("--server-pid");
+    var bytes = File.ReadAllBytes(file);
+    using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(target, new Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
+    var client = new Dongming.Contracts.V1.ExchangeService.ExchangeServiceClient(channel);
+    var headers = new Grpc.Core.Metadata();
+    if (!string.IsNullOrEmpty(token)) headers.Add("authorization", "Bearer " + token);
+    string Memory(string field) => pid is null ? "?" :
+        File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))?[(field.Length + 1)..].Trim() ?? "?";
+    var before = Memory("VmRSS");
+    var clock = Stopwatch.StartNew();
+    var answer = await client.ImportValuesAsync(new Dongming.Contracts.V1.ImportValuesRequest
+    {
+        TownshipId = "dongming",
+        FileName = Path.GetFileName(file),
+        Content = Google.Protobuf.ByteString.CopyFrom(bytes),
+        DryRun = options.Contains("--dry-run"),
+        RequestId = Guid.NewGuid().ToString("N"),
+    }, headers, deadline: DateTime.UtcNow.AddMinutes(10));
+    clock.Stop();
+    Console.WriteLine($"{Path.GetFileName(file)}: {bytes.Length / 1e6:F1} MB, {answer.RowsRead:N0} rows; new {answer.ValuesNew:N0}, changed {answer.ValuesChanged:N0}, unchanged {answer.ValuesUnchanged:N0}; " +
+        $"{answer.Errors.Count} errors; applied {answer.Applied}; import {answer.ImportId}");
+    Console.WriteLine($"  ImportValues took {clock.Elapsed.TotalSeconds:F2} s ({answer.RowsRead / clock.Elapsed.TotalSeconds:N0} rows/s)");
+    if (pid is not null) Console.WriteLine($"  server resident memory before {before}, peak (VmHWM) after {Memory("VmHWM")}, now {Memory("VmRSS")}");
+    if (answer.Errors.Count > 0) Console.WriteLine($"  first error: row {answer.Errors[0].Row} {answer.Errors[0].Column} [{answer.Errors[0].Field}] {answer.Errors[0].Message}");
+    return answer.Errors.Count > 0 ? 1 : 0;
 }

@@ -57,6 +57,16 @@ public sealed record TotalsQuery(Period Period, IReadOnlyList<string> Indicators
         return new TotalsQuery(p!.Value, [.. indicators.Distinct(StringComparer.Ordinal)], includeBreakdown, compared);
     }
 
+    /// <summary>The one figure a history read names (a value's or a target's): its period and indicator, every bad field at once.</summary>
+    public static Period ValidateFigure(IndicatorCatalog catalog, string period, string indicator)
+    {
+        var v = new Violations();
+        var p = Period.Parse(v, "period", period);
+        CheckIndicators(v, catalog, [indicator]);
+        v.ThrowIfAny();
+        return p!.Value;
+    }
+
     /// <summary>Indicator codes of a read: at most <see cref="MaxIndicators"/>, each well-formed and in the catalog.</summary>
     public static void CheckIndicators(Violations v, IndicatorCatalog catalog, IReadOnlyList<string> indicators)
     {

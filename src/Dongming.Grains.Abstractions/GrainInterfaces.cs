@@ -56,6 +56,12 @@ public interface ILedgerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReportValues")] Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Checks reports as <see cref="ReportValues"/> would (validation, retirement, approval locks) without writing any:
+    /// for each, the entered figures it would replace, or why it would be refused. An unknown org unit is NotFound.
+    /// </summary>
+    [Alias("CheckReports"), AlwaysInterleave] Task<IReadOnlyList<ReportCheck>> CheckReports(IReadOnlyList<ReportCommand> commands);
+
     /// <summary>Revises values to "no value" (audited); a retried request id applies once.</summary>
     [Alias("ClearValues")] Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default);
 

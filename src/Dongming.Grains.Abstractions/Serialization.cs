@@ -7,7 +7,8 @@ namespace Dongming.Grains.Abstractions;
 
 /// <summary>
 /// The domain project carries no Orleans attributes (it is plain .NET); nor does the quality library built on it
-/// (src/Dongming.Quality: rules, data sets, completeness, outliers), whose records travel the same way. Their records cross grain calls as they are:
+/// (src/Dongming.Quality: rules, data sets, completeness, outliers), whose records travel the same way, and the reports
+/// library's (src/Dongming.Reports: a review's input and the rendered review). Their records cross grain calls as they are:
 /// between silos they travel as JSON (Orleans' System.Text.Json codec); inside a silo they are shared, not copied
 /// (<see cref="DomainRecordCopier"/>), because they are immutable — positional records whose collections nobody
 /// changes after sending. The mutable domain classes (LedgerState, TownshipAggregate, OrgUnitPart, LedgerEffect)
@@ -17,7 +18,8 @@ namespace Dongming.Grains.Abstractions;
 public static class DongmingSerialization
 {
     private static bool IsDomainRecord(Type type) =>
-        (type.Assembly == typeof(Period).Assembly || type.Assembly == typeof(Quality.ValidationRule).Assembly) && !typeof(Exception).IsAssignableFrom(type);
+        (type.Assembly == typeof(Period).Assembly || type.Assembly == typeof(Quality.ValidationRule).Assembly
+            || type.Assembly == typeof(Reports.RenderedReview).Assembly) && !typeof(Exception).IsAssignableFrom(type);
 
     public static ISerializerBuilder AddDongmingTypes(this ISerializerBuilder builder)
     {

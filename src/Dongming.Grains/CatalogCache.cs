@@ -24,6 +24,11 @@ public sealed class CatalogCache(IGrainFactory grains, TimeProvider clock)
     private long _checkedAt; // ticks of the clock when the version was last compared
     private readonly SemaphoreSlim _reload = new(1, 1);
 
+    private long _loads;
+
+    /// <summary>How many times this silo has loaded the catalog from the catalog grain (a load rebuilds the indexes of every indicator).</summary>
+    public long Loads => Interlocked.Read(ref _loads);
+
     private ICatalogGrain Catalog => grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog);
 
     /// <summary>The catalog as cached (loaded on first use).</summary>
@@ -72,6 +77,7 @@ public sealed class CatalogCache(IGrainFactory grains, TimeProvider clock)
         try
         {
             if (_cached is { } current && current.Version >= atLeast) return current;
+            Interlocked.Increment(ref _loads);
             var snapshot = await Catalog.GetIndicators();
             var types = await Catalog.GetCaseTypes();
             var indicators = new IndicatorCatalog(snapshot.Indicators);

@@ -186,13 +186,10 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         _ = Info();
         var catalog = await catalogs.ForCodesAsync([indicator]);
-        var v = new Violations();
-        var p = Period.Parse(v, "period", period);
-        TotalsQuery.CheckIndicators(v, catalog, [indicator]);
-        v.ThrowIfAny();
+        var p = TotalsQuery.ValidateFigure(catalog, period, indicator);
         // The versions are read now (synchronously); the journal reads after that never touch the grain's state.
-        var versions = State.FigureEvents.TryGetValue(FigureKey.Of(p!.Value, indicator), out var list) ? [.. list] : Array.Empty<long>();
-        return ValueHistory.Project(p.Value, indicator, await ReadEventsAsync(versions, cancellationToken));
+        var versions = State.FigureEvents.TryGetValue(FigureKey.Of(p, indicator), out var list) ? [.. list] : Array.Empty<long>();
+        return ValueHistory.Project(p, indicator, await ReadEventsAsync(versions, cancellationToken));
     }
 
     // ----- remediation cases -----

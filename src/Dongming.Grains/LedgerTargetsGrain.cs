@@ -36,11 +36,8 @@ public sealed partial class LedgerGrain : ILedgerTargets
     {
         _ = Info();
         var catalog = await catalogs.ForCodesAsync([indicator]);
-        var v = new Violations();
-        var p = Period.Parse(v, "period", period);
-        TotalsQuery.CheckIndicators(v, catalog, [indicator]);
-        v.ThrowIfAny();
-        var versions = State.TargetEvents.TryGetValue(FigureKey.Of(p!.Value, indicator), out var list) ? [.. list] : Array.Empty<long>();
-        return TargetHistory.Project(p.Value, indicator, await ReadEventsAsync(versions, cancellationToken));
+        var p = TotalsQuery.ValidateFigure(catalog, period, indicator);
+        var versions = State.TargetEvents.TryGetValue(FigureKey.Of(p, indicator), out var list) ? [.. list] : Array.Empty<long>();
+        return TargetHistory.Project(p, indicator, await ReadEventsAsync(versions, cancellationToken));
     }
 }

@@ -20,7 +20,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Container_declares_the_named_ports(string overlay)
+    public void Container_DeclaresTheNamedPorts(string overlay)
     {
         var ports = ContainerPorts(Rendered.Of(overlay));
 
@@ -33,7 +33,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Probes_use_grpc_health_on_the_grpc_port(string overlay)
+    public void Probes_UseGrpcHealthOnTheGrpcPort(string overlay)
     {
         var r = Rendered.Of(overlay);
         var grpcPort = ContainerPorts(r)["grpc"];
@@ -62,7 +62,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Liveness_never_uses_the_readiness_service(string overlay)
+    public void Liveness_NeverUsesTheReadinessService(string overlay)
     {
         var liveness = Obj(Rendered.Of(overlay).Container["livenessProbe"], "livenessProbe");
         var service = Str(liveness["grpc"]?["service"]);
@@ -71,7 +71,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Ports_in_the_configuration_match_the_container_ports(string overlay)
+    public void PortsInTheConfiguration_MatchTheContainerPorts(string overlay)
     {
         var r = Rendered.Of(overlay);
         var ports = ContainerPorts(r);
@@ -88,7 +88,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Pod_identity_comes_from_the_downward_api(string overlay)
+    public void PodIdentity_ComesFromTheDownwardApi(string overlay)
     {
         var env = Arr(Rendered.Of(overlay).Container["env"], "env").OfType<JsonObject>().ToList();
         int IndexOf(string name) => env.FindIndex(e => Str(e["name"]) == name);
@@ -108,7 +108,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Pdb_selects_the_deployment_pods(string overlay)
+    public void Pdb_SelectsTheDeploymentPods(string overlay)
     {
         var r = Rendered.Of(overlay);
         var pdb = r.Single("PodDisruptionBudget", "dongming");
@@ -132,7 +132,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Services_select_the_pods_and_target_named_ports(string overlay)
+    public void Services_SelectThePods_AndTargetNamedPorts(string overlay)
     {
         var r = Rendered.Of(overlay);
         var podLabels = PodLabels(r);
@@ -161,7 +161,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void NetworkPolicy_admits_silo_ports_only_from_dongming_pods(string overlay)
+    public void NetworkPolicy_AdmitsSiloPortsOnlyFromDongmingPods(string overlay)
     {
         var r = Rendered.Of(overlay);
         var podLabels = PodLabels(r);
@@ -191,7 +191,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Manifests_only_set_settings_the_server_reads(string overlay)
+    public void Manifests_OnlySetSettingsTheServerReads(string overlay)
     {
         var r = Rendered.Of(overlay);
         var names = new List<(string Name, string Where)>();
@@ -224,7 +224,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Configuration_comes_from_the_config_map_and_the_secret(string overlay)
+    public void Configuration_ComesFromTheConfigMapAndTheSecret(string overlay)
     {
         var r = Rendered.Of(overlay);
         var envFrom = Arr(r.Container["envFrom"], "envFrom").OfType<JsonObject>().ToList();
@@ -268,7 +268,7 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void Prod_pins_the_image_tag()
+    public void Prod_PinsTheImageTag()
     {
         var image = Str(Rendered.Of("prod").Container["image"]) ?? "";
         var colon = image.LastIndexOf(':');
@@ -278,7 +278,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Shutdown_fits_in_the_termination_grace_period(string overlay)
+    public void Shutdown_FitsInTheTerminationGracePeriod(string overlay)
     {
         var r = Rendered.Of(overlay);
         var grace = TimeSpan.FromSeconds(Int(r.PodSpec["terminationGracePeriodSeconds"], "terminationGracePeriodSeconds"));
@@ -296,7 +296,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Pod_is_hardened(string overlay)
+    public void Pod_IsHardened(string overlay)
     {
         var r = Rendered.Of(overlay);
         var pod = r.PodSpec;
@@ -322,7 +322,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Rolling_update_never_reduces_capacity(string overlay)
+    public void RollingUpdate_NeverReducesCapacity(string overlay)
     {
         var spec = Obj(Rendered.Of(overlay).Deployment["spec"], "Deployment spec");
         Assert.Equal("RollingUpdate", Str(spec["strategy"]?["type"]));
@@ -333,7 +333,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Pod_runs_as_the_dockerfile_user(string overlay)
+    public void Pod_RunsAsTheDockerfileUser(string overlay)
     {
         var r = Rendered.Of(overlay);
         var dockerfile = File.ReadAllLines(Repo.PathOf("Dockerfile")).Select(l => l.Trim()).ToList();

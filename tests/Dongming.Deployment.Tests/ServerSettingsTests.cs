@@ -18,7 +18,7 @@ public sealed partial class ServerSettingsTests
     /// </list>
     /// </summary>
     [Fact]
-    public void Every_known_setting_is_read_by_the_server()
+    public void EveryKnownSetting_IsReadByTheServer()
     {
         Assert.NotEmpty(SourceFiles(Repo.PathOf("src", "Dongming.Server")));
         var sources = SourceFiles(Repo.PathOf("src")).Select(File.ReadAllText).ToList();
@@ -40,7 +40,7 @@ public sealed partial class ServerSettingsTests
     }
 
     [Fact]
-    public void Known_settings_are_documented_in_the_kubernetes_readme()
+    public void KnownSettings_AreDocumentedInTheKubernetesReadme()
     {
         var readme = File.ReadAllText(Repo.PathOf("k8s", "README.md"));
         var undocumented = ServerSettings.Known.Where(name => !readme.Contains(name, StringComparison.Ordinal)).ToList();

@@ -48,7 +48,7 @@ public class RollUpTests
     }
 
     [Fact]
-    public void RatiosAreNeverRolledUp()
+    public void Ratios_AreNeverRolledUp()
     {
         var (s, _) = Ledger([.. Registered(OrgUnitLevel.Township), Report("2024Q1", (Coverage, 0.9m))]);
         Assert.NotNull(Figure(s, "2024Q1", Coverage));

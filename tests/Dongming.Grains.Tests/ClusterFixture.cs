@@ -227,8 +227,29 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
         _counters.Snapshotted(snapshot);
     }
 
+    /// <summary>Reads by version of a stream wait for the returned gate to open (a slow history read, held on purpose).</summary>
+    public static TaskCompletionSource HoldReadsByVersion(string stream) => Holds.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Reads of the stream no longer wait.</summary>
+    public static void ReleaseReadsByVersion(string stream)
+    {
+        if (Holds.TryRemove(stream, out var gate)) gate.TrySetResult();
+        Held.TryRemove(stream, out _);
+    }
+
+    /// <summary>A held read of the stream has started.</summary>
+    public static Task ReadHeld(string stream) => Held.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Holds = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Held = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
+        if (Holds.TryGetValue(stream, out var gate))
+        {
+            Held.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await gate.Task.WaitAsync(cancellationToken);
+        }
         var events = await inner.ReadEventsAsync(stream, versions, cancellationToken);
         _counters.ReadByVersion(stream, events.Count);
         return events;

@@ -1,6 +1,7 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
 using Dongming.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using static Dongming.Grains.Tests.Seed;
 
 namespace Dongming.Grains.Tests;
@@ -251,6 +252,56 @@ public sealed class FigureTests(ClusterFixture fixture)
         Assert.Equal([3m, 6m, 9m, 12m, 15m, 18m, 21m, 24m, 27m, 30m, null], history.Select(h => h.Value));
         Assert.Equal(11, fixture.Counters.EventsReadByVersion.GetValueOrDefault(stream) - before);
         Assert.Empty(await ledger.GetValueHistory("2024-04", Camels));
+    }
+
+    [Fact]
+    public async Task GetValueHistory_WhileItsReadIsSlow_DoesNotHoldUpWritesToThatVillage()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var stream = GrainKeys.Ledger(t.Villages[0]);
+        await ledger.ReportValues(ReportOf("2024-05", RequestId(), (Camels, "1")), Tester);
+        var gate = CountingJournalStore.HoldReadsByVersion(stream);
+        try
+        {
+            var history = ledger.GetValueHistory("2024-05", Camels);
+            await CountingJournalStore.ReadHeld(stream).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+            // The history read is parked in the journal; a write to the same ledger completes meanwhile.
+            var written = ledger.ReportValues(ReportOf("2024-05", RequestId(), (Camels, "2")), Tester);
+            await written.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.False(history.IsCompleted);
+
+            gate.SetResult();
+            // The history answers as of when it was asked; the next one has the write too.
+            Assert.Equal([1m], (await history).Select(h => h.Value));
+            Assert.Equal([1m, 2m], (await ledger.GetValueHistory("2024-05", Camels)).Select(h => h.Value));
+        }
+        finally
+        {
+            gate.TrySetResult();
+            CountingJournalStore.ReleaseReadsByVersion(stream);
+        }
+    }
+
+    [Fact]
+    public async Task Reads_NamingAnUnknownIndicator_DoNotReloadTheCatalog()
+    {
+        var t = await Seed.TownshipAsync(Grains, villages: 1);
+        var ledger = Township.Ledger(Grains, t.Villages[0]);
+        var township = t.Totals(Grains);
+        await ledger.ReportValues(ReportOf("2024-05", RequestId(), (Camels, "1")), Tester);
+        await township.GetTotals("2024-05", [Camels], includeBreakdown: false);
+        var cache = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<CatalogCache>();
+        var before = cache.Loads;
+
+        for (var i = 0; i < 20; i++)
+        {
+            await Assert.ThrowsAsync<DomainException>(() => ledger.GetValues("2024-05", ["no_such_indicator"]));
+            await Assert.ThrowsAsync<DomainException>(() => township.GetTotals("2024-05", ["no_such_indicator"], includeBreakdown: false));
+        }
+
+        Assert.Equal(before, cache.Loads);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Appended_events_read_back_in_order_with_consecutive_versions()
+    public async Task AppendedEvents_ReadBackInOrder_WithConsecutiveVersions()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -70,7 +70,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Version_conflict_writes_nothing()
+    public async Task Append_WithAVersionConflict_WritesNothing()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -90,7 +90,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Duplicate_request_id_writes_nothing_and_finds_the_original()
+    public async Task Append_WithADuplicateRequestId_WritesNothing_AndFindsTheOriginal()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -118,7 +118,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Snapshot_read_returns_the_latest()
+    public async Task ReadSnapshot_ReturnsTheLatest()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -135,7 +135,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Read_after_version_returns_only_later_events()
+    public async Task ReadAfterVersion_ReturnsOnlyLaterEvents()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -147,7 +147,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Versions_of_written_and_unwritten_streams()
+    public async Task GetVersions_OfWrittenAndUnwrittenStreams_AreTheirEventCounts()
     {
         var store = await OpenAsync();
         await store.AppendAsync(new(Stream("a"), 0, [Event("1"), Event("2")]), Ct);
@@ -161,7 +161,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Checkpoint_is_saved_replaced_and_read()
+    public async Task Checkpoint_IsSavedReplacedAndRead()
     {
         var store = await OpenAsync();
         var s = Stream("township");
@@ -180,7 +180,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Concurrent_appends_to_many_streams_share_commits()
+    public async Task ConcurrentAppends_ToManyStreams_ShareCommits()
     {
         var store = await OpenAsync();
         var commitsBefore = CommitCount(store);
@@ -198,7 +198,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Concurrent_appends_at_the_same_version_let_exactly_one_win()
+    public async Task ConcurrentAppends_AtTheSameVersion_LetExactlyOneWin()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -213,7 +213,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Queued_appends_to_one_stream_apply_in_order()
+    public async Task QueuedAppends_ToOneStream_ApplyInOrder()
     {
         // Not awaited one by one: several land in one batch, each must see the head the previous one wrote.
         var store = await OpenAsync();
@@ -225,7 +225,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Data_survives_reopening_the_store()
+    public async Task Data_SurvivesReopeningTheStore()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -243,7 +243,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Dispose_finishes_pending_appends()
+    public async Task Dispose_FinishesPendingAppends()
     {
         var store = await OpenAsync();
         var appends = Enumerable.Range(0, 50).Select(i => store.AppendAsync(new(Stream($"p{i}"), 0, [Event("x")]), Ct)).ToArray();
@@ -257,7 +257,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Cancelled_append_is_not_written()
+    public async Task CancelledAppend_IsNotWritten()
     {
         var store = await OpenAsync();
         var s = Stream();
@@ -269,7 +269,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Malformed_appends_are_rejected()
+    public async Task MalformedAppends_AreRejected()
     {
         var store = await OpenAsync();
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.AppendAsync(new(Stream(), 0, []), Ct));
@@ -279,7 +279,7 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Commits_are_reported_to_the_metrics()
+    public async Task Commits_AreReportedToTheMetrics()
     {
         var store = await OpenAsync();
         long bytes = 0;

@@ -18,7 +18,7 @@ public sealed class PostgresJournalStoreTests(PostgresServerFixture server) : Jo
     protected override long CommitCount(IJournalStore store) => ((PostgresJournalStore)store).CommitCount;
 
     [Fact]
-    public async Task Silos_starting_together_migrate_once()
+    public async Task SilosStartingTogether_MigrateOnce()
     {
         Assert.SkipWhen(server.SkipReason is not null, server.SkipReason ?? "");
         var connectionString = await server.CreateDatabaseAsync();
@@ -49,7 +49,7 @@ public sealed class PostgresJournalStoreTests(PostgresServerFixture server) : Jo
     }
 
     [Fact]
-    public async Task Using_the_store_before_initializing_is_refused()
+    public async Task Store_UsedBeforeInitializing_IsRefused()
     {
         Assert.SkipWhen(server.SkipReason is not null, server.SkipReason ?? "");
         await using var store = new PostgresJournalStore(new PostgresJournalOptions { ConnectionString = server.ConnectionString });

@@ -18,7 +18,7 @@ public sealed class SqliteJournalStoreTests : JournalStoreContractTests
     protected override long CommitCount(IJournalStore store) => ((SqliteJournalStore)store).CommitCount;
 
     [Fact]
-    public async Task The_file_is_in_wal_mode_and_opening_twice_keeps_the_schema()
+    public async Task File_IsInWalMode_AndOpeningTwiceKeepsTheSchema()
     {
         await OpenAsync();
         await OpenAsync();
@@ -28,7 +28,7 @@ public sealed class SqliteJournalStoreTests : JournalStoreContractTests
     }
 
     [Fact]
-    public async Task A_file_with_an_older_schema_is_migrated_and_keeps_its_events()
+    public async Task FileWithAnOlderSchema_IsMigrated_AndKeepsItsEvents()
     {
         Directory.CreateDirectory(_folder);
         using (var connection = OpenRaw())
@@ -51,7 +51,7 @@ public sealed class SqliteJournalStoreTests : JournalStoreContractTests
     }
 
     [Fact]
-    public async Task A_file_from_newer_code_is_refused()
+    public async Task FileFromNewerCode_IsRefused()
     {
         Directory.CreateDirectory(_folder);
         using (var connection = OpenRaw())

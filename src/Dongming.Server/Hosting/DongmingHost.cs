@@ -1,6 +1,7 @@
 using System.Net;
 using Dongming.Grains;
 using Dongming.Server.Demo;
+using Dongming.Server.Exchange;
 using Dongming.Server.Security;
 using Dongming.Server.Services;
 using Dongming.Server.Settings;
@@ -74,6 +75,7 @@ public static class DongmingHost
             o.MaxReceiveMessageSize = 1024 * 1024;
             o.EnableDetailedErrors = false;
         });
+        builder.AddDongmingExchange();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(o =>
         {
@@ -106,6 +108,8 @@ public static class DongmingHost
         app.MapGrpcService<PlanningGrpcService>();
         app.MapGrpcService<QualityGrpcService>();
         app.MapGrpcService<ApprovalGrpcService>();
+        app.MapDongmingExchange();
+        app.MapGrpcService<ReviewGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingSidePorts();

@@ -33,6 +33,11 @@ public enum Operation
     Approve,
     /// <summary>Moves a case's deadline (UpdateCase with a deadline): admin; township staff in their township — not reporters.</summary>
     ChangeDeadline,
+    /// <summary>
+    /// Imports a township's values or cases from a sheet (ExchangeService): admin; township staff for their township. Not
+    /// village reporters: a sheet may hold every village's rows, and a reporter enters their villages with ReportValues.
+    /// </summary>
+    Import,
 }
 
 /// <summary>What the request is about, read from its fields before anything is looked up.</summary>
@@ -175,6 +180,23 @@ public sealed class AccessPolicy(GrainRefs refs)
         ["/dongming.v1.ApprovalService/GetApprovalStatus"] = R<GetApprovalStatusRequest>(Operation.Read, r => string.IsNullOrEmpty(r.OrgUnitId)
             ? new Target.TownshipDetail(r.TownshipId)
             : new Target.OrgUnit(r.OrgUnitId)),
+
+        // Imports of a township's sheets: its staff and admins; the roster and catalog: admins (like their definitions).
+        ["/dongming.v1.ExchangeService/ImportValues"] = R<ImportValuesRequest>(Operation.Import, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.ExchangeService/ImportCases"] = R<ImportCasesRequest>(Operation.Import, r => new Target.Township(r.TownshipId)),
+        ["/dongming.v1.ExchangeService/ImportRoster"] = R<ImportRosterRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.ExchangeService/ImportCatalog"] = R<ImportCatalogRequest>(Operation.Define, _ => Nothing),
+        // A township's import is every village's data; the roster's and catalog's are not scoped (like the catalog).
+        ["/dongming.v1.ExchangeService/GetImport"] = R<GetImportRequest>(Operation.Read, r => Grains.Abstractions.ImportIds.TownshipOf(r.ImportId) is { } t
+            ? new Target.TownshipDetail(t)
+            : Nothing),
+        // Exports read what GetTotals and ListCases read, with the same scope.
+        ["/dongming.v1.ExchangeService/ExportTotals"] = R<ExportTotalsRequest>(Operation.Read, r => Township(r.TownshipId, r.IncludeBreakdown)),
+        ["/dongming.v1.ExchangeService/ExportCases"] = R<ExportCasesRequest>(Operation.Read, r => r.Filter is not { } f || string.IsNullOrEmpty(f.VillageId)
+            ? new Target.TownshipDetail(string.IsNullOrEmpty(r.Filter?.TownshipId) ? "dongming" : r.Filter.TownshipId)
+            : new Target.OrgUnit(f.VillageId)),
+        // The review names every village's figures and their sources: the township's detail (staff of it, viewers, admins; not reporters).
+        ["/dongming.v1.ReportService/RenderReview"] = R<RenderReviewRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
@@ -251,6 +273,7 @@ public sealed class AccessPolicy(GrainRefs refs)
                     Operation.Submit => target is Target.OrgUnit o && o.Id == caller.Township,
                     Operation.Approve => target is Target.OrgUnit o && await TownshipOf(o.Id) == caller.Township,
                     Operation.ChangeDeadline => target is Target.Case c && await CaseOrgUnit(c.Id) is { } unit && await TownshipOf(unit) == caller.Township,
+                    Operation.Import => target is Target.Township t && t.Id == caller.Township,
                     _ => false,
                 };
             case Roles.VillageReporter when caller.Villages.Count > 0:

@@ -7,8 +7,9 @@ namespace Dongming.Server.Tests.Operations;
 
 /// <summary>
 /// kill -9 of the real server at random points while it takes reports, registrations and case transitions, over
-/// several rounds, restarting each time. After every restart: each acknowledged write is there exactly once (its
-/// request id replays with its first answer), township totals equal the sum of the villages' values, and the case
+/// several rounds, restarting each time. After every restart: a registration the kill interrupted completes when
+/// sent again; each acknowledged write is there exactly once (its request id replays with its first answer — reports
+/// and case transitions alike), township totals equal the sum of the villages' values, and the case
 /// summary equals the per-village counts. Seeded: the seed is printed on failure (DONGMING_CRASH_SEED reruns it).
 /// </summary>
 [Collection(OperationsCollection.Name)]
@@ -26,6 +27,12 @@ public sealed class CrashInjectionTests
         public ConcurrentBag<string> Villages { get; } = [];
         public ConcurrentBag<string> Townships { get; } = [];
         public ConcurrentDictionary<string, (string Village, long Version, CaseStatus Status)> Cases { get; } = new();
+
+        /// <summary>Acknowledged transitions with their first answer (a replay must give it again).</summary>
+        public ConcurrentDictionary<string, (TransitionCaseRequest Request, Case Answer)> Transitions { get; } = new();
+
+        /// <summary>Registrations sent but not acknowledged when the server died: a retry after the restart must complete them.</summary>
+        public ConcurrentDictionary<string, bool> Interrupted { get; } = new();
     }
 
     [Fact]
@@ -55,6 +62,7 @@ public sealed class CrashInjectionTests
         for (var round = 0; round < 5; round++)
         {
             var server = await ServerProcess.StartAsync(data, false, args);
+            await RetryInterruptedAsync(server, done);
             await VerifyAsync(server, done);
             using var stop = new CancellationTokenSource();
             var villages = done.Villages.ToArray();
@@ -74,6 +82,7 @@ public sealed class CrashInjectionTests
             done.Killing = false;
         }
         await using var last = await ServerProcess.StartAsync(data, false, args);
+        await RetryInterruptedAsync(last, done);
         await VerifyAsync(last, done);
         Assert.True(done.Reports.Count > 50 && !done.Cases.IsEmpty, $"too little was acknowledged to test: {done.Reports.Count} reports, {done.Cases.Count} cases");
     }
@@ -141,22 +150,54 @@ public sealed class CrashInjectionTests
         var townships = new TownshipService.TownshipServiceClient(server.Channel);
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
+            var village = $"crash-r{round}-{n}";
+            var township = $"crash-t{round}-{n}";
             try
             {
-                var village = $"crash-r{round}-{n}";
+                done.Interrupted[village] = false;
                 await Register(server, village);
                 done.Villages.Add(village);
+                done.Interrupted.TryRemove(village, out _);
                 if (n % 5 == 0)
                 {
-                    var township = $"crash-t{round}-{n}";
-                    await townships.RegisterTownshipAsync(new RegisterTownshipRequest { Township = new Township { TownshipId = township, Name = "镇" + township, StatisticalCode = "", CodeSystem = "" } });
+                    done.Interrupted[township] = true;
+                    await RegisterTownship(townships, township);
                     done.Townships.Add(township);
+                    done.Interrupted.TryRemove(township, out _);
                 }
             }
             catch (RpcException) when (done.Killing)
             {
                 return;
             }
+        }
+    }
+
+    private static Task<Township> RegisterTownship(TownshipService.TownshipServiceClient townships, string township) =>
+        townships.RegisterTownshipAsync(new RegisterTownshipRequest { Township = new Township { TownshipId = township, Name = "镇" + township, StatisticalCode = "", CodeSystem = "" } }).ResponseAsync;
+
+    /// <summary>
+    /// Sends again each registration the kill interrupted: it answers OK whether or not its first try landed, and
+    /// then the village or township works in full (a township's own ledger takes reports).
+    /// </summary>
+    private static async Task RetryInterruptedAsync(ServerProcess server, Acknowledged done)
+    {
+        var townships = new TownshipService.TownshipServiceClient(server.Channel);
+        var reporting = new ReportingService.ReportingServiceClient(server.Channel);
+        foreach (var (id, isTownship) in done.Interrupted.ToArray())
+        {
+            if (isTownship)
+            {
+                Assert.Equal(id, (await RegisterTownship(townships, id)).TownshipId);
+                await reporting.GetValuesAsync(new GetValuesRequest { OrgUnitId = id, Period = "2040" });
+                done.Townships.Add(id);
+            }
+            else
+            {
+                Assert.Equal(Township, (await Register(server, id)).TownshipId);
+                done.Villages.Add(id);
+            }
+            done.Interrupted.TryRemove(id, out _);
         }
     }
 
@@ -175,8 +216,10 @@ public sealed class CrashInjectionTests
                 done.Cases[opened.CaseId] = (village, opened.Version, opened.Status);
                 foreach (var to in Path.Take(random.Next(0, Path.Length + 1)))
                 {
-                    var moved = (await client.TransitionCaseAsync(new TransitionCaseRequest { CaseId = opened.CaseId, ToStatus = to, ExpectedVersion = done.Cases[opened.CaseId].Version, RequestId = $"{opened.CaseId}-{to}" })).Case;
+                    var request = new TransitionCaseRequest { CaseId = opened.CaseId, ToStatus = to, ExpectedVersion = done.Cases[opened.CaseId].Version, RequestId = $"{opened.CaseId}-{to}" };
+                    var moved = (await client.TransitionCaseAsync(request)).Case;
                     done.Cases[opened.CaseId] = (village, moved.Version, moved.Status);
+                    done.Transitions[request.RequestId] = (request, moved);
                 }
             }
             catch (RpcException) when (done.Killing)
@@ -223,6 +266,12 @@ public sealed class CrashInjectionTests
         {
             var now = (await cases.GetCaseAsync(new GetCaseRequest { CaseId = id })).Case;
             Assert.True(now.Version > version || (now.Version == version && now.Status == status), $"{id}: acknowledged v{version} {status}, now v{now.Version} {now.Status}");
+        }
+        // Every acknowledged transition replays with its first answer, whatever happened to the case since.
+        foreach (var (request, first) in done.Transitions.Values)
+        {
+            var replay = (await cases.TransitionCaseAsync(request)).Case;
+            Assert.Equal((first.Version, first.Status), (replay.Version, replay.Status));
         }
         var summary = await townships.GetCaseSummaryAsync(new GetCaseSummaryRequest { TownshipId = Township, IncludeBreakdown = true });
         var open = 0;

@@ -60,6 +60,14 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         ["/dongming.v1.ApprovalService/Reject"] = "OODD",
         ["/dongming.v1.ApprovalService/Unapprove"] = "OODD",
         ["/dongming.v1.ApprovalService/GetApprovalStatus"] = "OODO",
+        ["/dongming.v1.ExchangeService/ImportValues"] = "OODD",
+        ["/dongming.v1.ExchangeService/ImportRoster"] = "ODDD",
+        ["/dongming.v1.ExchangeService/ImportCatalog"] = "ODDD",
+        ["/dongming.v1.ExchangeService/ImportCases"] = "OODD",
+        ["/dongming.v1.ExchangeService/GetImport"] = "OODO",
+        ["/dongming.v1.ExchangeService/ExportTotals"] = "OOOO",
+        ["/dongming.v1.ExchangeService/ExportCases"] = "OODO",
+        ["/dongming.v1.ReportService/RenderReview"] = "OODO",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -236,6 +244,43 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             DataSet = TestDataSet,
             Period = Rpc.FreshPeriod(),
         }).ResponseAsync,
+        ["/dongming.v1.ExchangeService/ImportValues"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ImportValuesAsync(
+            Exchange.Sheets.Values(Exchange.Sheets.LongCsv(("datai", Rpc.FreshPeriod(), "livestock_sheep", "10")))).ResponseAsync,
+        ["/dongming.v1.ExchangeService/ImportRoster"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ImportRosterAsync(new ImportRosterRequest
+        {
+            FileName = "roster.csv",
+            Content = Google.Protobuf.ByteString.CopyFromUtf8($"id,name_zh,kind\r\nt{Rpc.Id()},矩阵镇,township\r\nv{Rpc.Id()},矩阵村,village\r\n"),
+        }).ResponseAsync,
+        ["/dongming.v1.ExchangeService/ImportCatalog"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ImportCatalogAsync(new ImportCatalogRequest
+        {
+            FileName = "catalog.csv",
+            Content = Google.Protobuf.ByteString.CopyFromUtf8($"code,category,name_zh,name_en,unit,kind,entered_at\r\n{MatrixIndicatorPrefix}{Rpc.Id()},agriculture,测试,Test,mu,flow,village\r\n"),
+        }).ResponseAsync,
+        ["/dongming.v1.ExchangeService/ImportCases"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ImportCasesAsync(new ImportCasesRequest
+        {
+            TownshipId = "dongming",
+            FileName = "cases.csv",
+            Content = Google.Protobuf.ByteString.CopyFromUtf8($"案件类型,标题,村编号,整改期限,状态\r\n{TestCaseType},矩阵导入{Rpc.Id()},datai,2099-12-31,已交办\r\n"),
+        }).ResponseAsync,
+        ["/dongming.v1.ExchangeService/GetImport"] = async (s, c) =>
+        {
+            var import = await new ExchangeService.ExchangeServiceClient(s.Channel).ImportValuesAsync(
+                Exchange.Sheets.Values(Exchange.Sheets.LongCsv(("datai", Rpc.FreshPeriod(), "livestock_sheep", "10"))));
+            await new ExchangeService.ExchangeServiceClient(c).GetImportAsync(new GetImportRequest { ImportId = import.ImportId });
+        },
+        ["/dongming.v1.ExchangeService/ExportTotals"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ExportTotalsAsync(new ExportTotalsRequest { TownshipId = "dongming", Period = "2023" }).ResponseAsync,
+        ["/dongming.v1.ExchangeService/ExportCases"] = (_, c) => new ExchangeService.ExchangeServiceClient(c).ExportCasesAsync(new ExportCasesRequest
+        {
+            Filter = new ListCasesRequest { TownshipId = "dongming", CaseType = TestCaseType },
+        }).ResponseAsync,
+        // A template of one sentence: the matrix is about access, not about writing the whole review.
+        ["/dongming.v1.ReportService/RenderReview"] = (_, c) => new ReportService.ReportServiceClient(c).RenderReviewAsync(new RenderReviewRequest
+        {
+            TownshipId = "dongming",
+            Year = 2023,
+            Format = ReviewFormat.Markdown,
+            Template = "羊{{ f.livestock_sheep | num: \"只\" }}。",
+        }).ResponseAsync,
     };
 
     public static TheoryData<string, Who> Matrix()
@@ -268,7 +313,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
         var contract = new[]
             {
                 VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor,
-                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor,
+                PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor, ExchangeService.Descriptor, ReportService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();
