@@ -20,7 +20,9 @@ internal static class Program
     private const int ValuesPerReport = 10;
     private const int LowCallers = 1;
     private const int HighCallers = 64;
+    private const double NoOpTarget = 0.7;
     private const double TotalsTarget = 0.8;
+    private const string BareCase = "(0) bare grpc-dotnet Health/Check";
     private const double ReportTarget = 0.5;
     private const double ScalingTarget = 1.2;
     private const double RollUpTarget = 1.2;
@@ -58,16 +60,13 @@ internal static class Program
                           $"write period {options.Period}, {Environment.ProcessorCount} cores (client and server share them if local)");
 
         using var clients = new Clients(options.Target, options.Token);
+        // The bare server gets the same metadata (its token is ignored there), so the client's work per call is the same.
+        using var bare = options.Bare is { } bareTarget ? new Clients(bareTarget, options.Token) : null;
 
         // Preflight: a server that does not answer ends the run here instead of producing a table of errors.
-        try
+        if (!await WaitForHealthAsync(clients, options.Target, options.WaitSeconds)
+            || (bare is not null && !await WaitForHealthAsync(bare, options.Bare!, options.WaitSeconds)))
         {
-            var health = await clients.Health[0].CheckAsync(new HealthCheckRequest { Service = "" }, clients.Options());
-            Console.WriteLine($"Health: {health.Status}");
-        }
-        catch (RpcException e)
-        {
-            Console.Error.WriteLine($"The server at {options.Target} does not answer the health check: {e.StatusCode}: {e.Status.Detail}");
             return 1;
         }
 
@@ -83,31 +82,49 @@ internal static class Program
             Console.WriteLine("(c) ReportValues is skipped: no village or no suitable indicator.");
         }
 
-        var results = new List<CaseResult>();
-        var basic = options.Only.Any(c => c is 'a' or 'b' or 'c');
-        foreach (var callers in !basic ? [] : options.Callers is { } only ? [only] : CallerCounts)
+        // The cases of one round, in the order they run; every round runs all of them at every caller count, so the
+        // cases are interleaved in time and a ratio compares figures measured minutes apart at most.
+        var cases = new List<(string Name, Func<int, Task> Call)>();
+        if (bare is not null && options.Only.Contains('a'))
         {
-            Console.WriteLine($"Running {callers} caller(s)...");
-            if (options.Only.Contains('a')) results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
-                async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()),
-                warmup, window));
-            if (options.Only.Contains('b')) results.Add(await Measurement.RunCaseAsync("(b) GetTotals dongming 2023", callers,
-                async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()),
-                warmup, window));
-            if (canReport && options.Only.Contains('c'))
-            {
-                results.Add(await Measurement.RunCaseAsync($"(c) ReportValues x{indicators.Count} {options.Period}", callers,
-                    async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
-                        NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()),
-                    warmup, window));
-            }
+            cases.Add((BareCase, async i => await bare.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, bare.Options())));
+        }
+        if (options.Only.Contains('a'))
+        {
+            cases.Add(("(a) Health/Check (no-op)", async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options())));
+        }
+        if (options.Only.Contains('b'))
+        {
+            cases.Add(("(b) GetTotals dongming 2023", async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options())));
+        }
+        if (canReport && options.Only.Contains('c'))
+        {
+            cases.Add(($"(c) ReportValues x{indicators.Count} {options.Period}", async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options())));
         }
 
-        if (basic)
+        var callerCounts = options.Callers ?? CallerCounts;
+        var rounds = new List<List<CaseResult>>();
+        for (var round = 1; cases.Count > 0 && round <= options.Rounds; round++)
         {
+            var results = new List<CaseResult>();
+            foreach (var callers in callerCounts)
+            {
+                Console.WriteLine($"Round {round}/{options.Rounds}: {callers} caller(s)...");
+                foreach (var (name, call) in cases)
+                {
+                    results.Add(await Measurement.RunCaseAsync(name, callers, call, warmup, window));
+                }
+            }
             Console.WriteLine();
+            Console.WriteLine($"Round {round}:");
             Measurement.PrintTable(Console.Out, results);
-            PrintRatios(results);
+            Console.WriteLine();
+            rounds.Add(results);
+        }
+        if (rounds.Count > 0)
+        {
+            PrintRatios(rounds, callerCounts);
         }
 
         if (options.RollUp)
@@ -225,25 +242,77 @@ internal static class Program
         return request;
     }
 
-    private static void PrintRatios(List<CaseResult> results)
+    /// <summary>Waits until the health check answers (up to <paramref name="seconds"/>); false, with the reason, when it never does.</summary>
+    private static async Task<bool> WaitForHealthAsync(Clients clients, Uri target, int seconds)
     {
-        double? Ratio(string prefix, int callers)
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
         {
-            var a = results.FirstOrDefault(r => r.Name.StartsWith("(a)", StringComparison.Ordinal) && r.Callers == callers);
+            try
+            {
+                var health = await clients.Health[0].CheckAsync(new HealthCheckRequest { Service = "" }, clients.Options());
+                Console.WriteLine($"Health of {target}: {health.Status}");
+                return true;
+            }
+            catch (RpcException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+            catch (RpcException e)
+            {
+                Console.Error.WriteLine($"The server at {target} does not answer the health check: {e.StatusCode}: {e.Status.Detail}");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ratios of calls/s at the same number of callers within each round, then their median and range over the rounds:
+    /// the machine's load changes between rounds, and the ratio of two cases measured side by side varies less than
+    /// either figure.
+    /// </summary>
+    private static void PrintRatios(List<List<CaseResult>> rounds, int[] callerCounts)
+    {
+        static double? Ratio(List<CaseResult> results, string prefix, string basePrefix, int callers)
+        {
+            var a = results.FirstOrDefault(r => r.Name.StartsWith(basePrefix, StringComparison.Ordinal) && r.Callers == callers);
             var x = results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
             return a is { Usable: true } && x is { Usable: true } ? x.CallsPerSecond / a.CallsPerSecond : null;
         }
 
-        static string Show(double? v) => v is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+        // Median and range over the rounds that measured both cases.
+        (double Median, double Min, double Max)? Summary(string prefix, string basePrefix, int callers)
+        {
+            var values = rounds.Select(r => Ratio(r, prefix, basePrefix, callers)).OfType<double>().Order().ToList();
+            if (values.Count == 0)
+            {
+                return null;
+            }
+            var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+            return (median, values[0], values[^1]);
+        }
 
-        Console.WriteLine();
-        Console.WriteLine("Throughput ratios (calls/s of the case / calls/s of the no-op (a), same callers):");
-        Console.WriteLine($"  {"",-18} {"1 caller",10} {"64 callers",11}");
-        Console.WriteLine($"  {"b/a GetTotals",-18} {Show(Ratio("(b)", LowCallers)),10} {Show(Ratio("(b)", HighCallers)),11}");
-        Console.WriteLine($"  {"c/a ReportValues",-18} {Show(Ratio("(c)", LowCallers)),10} {Show(Ratio("(c)", HighCallers)),11}");
-        Console.WriteLine("Targets at 64 callers:");
-        PrintTarget("b/a", Ratio("(b)", HighCallers), TotalsTarget, atLeast: true);
-        PrintTarget("c/a", Ratio("(c)", HighCallers), ReportTarget, atLeast: true);
+        static string Show((double Median, double Min, double Max)? v) => v is { } s
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.Median:F2} [{s.Min:F2}-{s.Max:F2}]")
+            : "n/a";
+
+        var rows = new List<(string Label, string Prefix, string Base, double Target)>
+        {
+            ("a/bare no-op", "(a)", BareCase, NoOpTarget),
+            ("b/a GetTotals", "(b)", "(a)", TotalsTarget),
+            ("c/a ReportValues", "(c)", "(a)", ReportTarget),
+        };
+        Console.WriteLine($"Throughput ratios (calls/s of the case / calls/s of its base, same round and callers; median [min-max] of {rounds.Count} round(s)):");
+        Console.WriteLine("  " + string.Concat(new[] { $"{"",-18}" }.Concat(callerCounts.Select(c => $" {c + " caller" + (c == 1 ? "" : "s"),20}"))));
+        foreach (var (label, prefix, basePrefix, _) in rows)
+        {
+            Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c)),20}"))));
+        }
+        Console.WriteLine($"Targets at {HighCallers} callers (the median):");
+        foreach (var (label, prefix, basePrefix, target) in rows)
+        {
+            PrintTarget(label[..label.IndexOf(' ', StringComparison.Ordinal)], Summary(prefix, basePrefix, HighCallers)?.Median, target, atLeast: true);
+        }
     }
 
     private static void PrintTarget(string label, double? value, double target, bool atLeast)
@@ -301,7 +370,7 @@ internal static class Program
         await DescribeTotalsAsync(clients, DemoTownship, DirectYear, "Totals (all indicators)");
 
         var results = new List<CaseResult>();
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             Console.WriteLine($"Running (e) with {callers} caller(s)...");
             results.Add(await Measurement.RunCaseAsync($"(e1) GetTotals {DirectYear} entered", callers,
@@ -321,7 +390,7 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine($"Rolled-up year / entered year, same callers (target for GetTotals p50 <= {RollUpTarget.ToString("F1", CultureInfo.InvariantCulture)}: " +
                           "a rolled-up year is read from kept totals like an entered one):");
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             CaseResult? Find(string prefix) => results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
             double? Ratio(CaseResult? x, CaseResult? y, Func<CaseResult, double> f) => x is { Usable: true } && y is { Usable: true } && f(y) > 0 ? f(x) / f(y) : null;
@@ -381,7 +450,7 @@ internal static class Program
         Measurement.PrintTable(Console.Out, [.. small, .. large]);
         Console.WriteLine();
         Console.WriteLine($"p50 latency ratio, {total} villages / {BaseVillages} villages (target <= {ScalingTarget.ToString("F1", CultureInfo.InvariantCulture)}):");
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             var s = small.FirstOrDefault(r => r.Callers == callers);
             var l = large.FirstOrDefault(r => r.Callers == callers);
