@@ -26,6 +26,8 @@ internal sealed class Options
                               interleaved with the others, and print the no-op / bare ratio.
           --rounds <n>        Repeat every case n times, interleaved (default 1); ratios are given as the median
                               and the range over the rounds.
+          --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
+          --bare-pid <pid>    The same for the bare server.
           --wait <n>          Wait up to n seconds for the server(s) to answer the health check (default 0).
           --allow-remote      Allow a non-loopback --target (the benchmark writes data).
           --help              This text.
@@ -43,6 +45,8 @@ internal sealed class Options
     public Uri? Bare { get; private set; }
     public int Rounds { get; private set; } = 1;
     public int WaitSeconds { get; private set; }
+    public int? ServerPid { get; private set; }
+    public int? BarePid { get; private set; }
 
     /// <summary>(e) runs only when asked for: <c>--only rollup</c> (or an "e" among the letters).</summary>
     public bool RollUp => Only.Contains("rollup", StringComparison.Ordinal) || Only.Contains('e', StringComparison.Ordinal);
@@ -76,6 +80,12 @@ internal sealed class Options
                         break;
                     case "--rounds":
                         o.Rounds = Int(name, Value(), 1, 100);
+                        break;
+                    case "--server-pid":
+                        o.ServerPid = Int(name, Value(), 1, int.MaxValue);
+                        break;
+                    case "--bare-pid":
+                        o.BarePid = Int(name, Value(), 1, int.MaxValue);
                         break;
                     case "--wait":
                         o.WaitSeconds = Int(name, Value(), 0, 3600);

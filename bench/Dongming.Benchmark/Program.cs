@@ -84,23 +84,23 @@ internal static class Program
 
         // The cases of one round, in the order they run; every round runs all of them at every caller count, so the
         // cases are interleaved in time and a ratio compares figures measured minutes apart at most.
-        var cases = new List<(string Name, Func<int, Task> Call)>();
+        var cases = new List<(string Name, Func<int, Task> Call, int? Pid)>();
         if (bare is not null && options.Only.Contains('a'))
         {
-            cases.Add((BareCase, async i => await bare.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, bare.Options())));
+            cases.Add((BareCase, async i => await bare.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, bare.Options()), options.BarePid));
         }
         if (options.Only.Contains('a'))
         {
-            cases.Add(("(a) Health/Check (no-op)", async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options())));
+            cases.Add(("(a) Health/Check (no-op)", async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()), options.ServerPid));
         }
         if (options.Only.Contains('b'))
         {
-            cases.Add(("(b) GetTotals dongming 2023", async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options())));
+            cases.Add(("(b) GetTotals dongming 2023", async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()), options.ServerPid));
         }
         if (canReport && options.Only.Contains('c'))
         {
             cases.Add(($"(c) ReportValues x{indicators.Count} {options.Period}", async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
-                NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options())));
+                NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()), options.ServerPid));
         }
 
         var callerCounts = options.Callers ?? CallerCounts;
@@ -111,9 +111,9 @@ internal static class Program
             foreach (var callers in callerCounts)
             {
                 Console.WriteLine($"Round {round}/{options.Rounds}: {callers} caller(s)...");
-                foreach (var (name, call) in cases)
+                foreach (var (name, call, pid) in cases)
                 {
-                    results.Add(await Measurement.RunCaseAsync(name, callers, call, warmup, window));
+                    results.Add(await Measurement.RunCaseAsync(name, callers, call, warmup, window, pid));
                 }
             }
             Console.WriteLine();
@@ -273,17 +273,23 @@ internal static class Program
     /// </summary>
     private static void PrintRatios(List<List<CaseResult>> rounds, int[] callerCounts)
     {
-        static double? Ratio(List<CaseResult> results, string prefix, string basePrefix, int callers)
+        static double? Ratio(List<CaseResult> results, string prefix, string basePrefix, int callers, bool cpu)
         {
             var a = results.FirstOrDefault(r => r.Name.StartsWith(basePrefix, StringComparison.Ordinal) && r.Callers == callers);
             var x = results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
-            return a is { Usable: true } && x is { Usable: true } ? x.CallsPerSecond / a.CallsPerSecond : null;
+            if (a is not { Usable: true } || x is not { Usable: true })
+            {
+                return null;
+            }
+            // CPU: the base's server CPU per call over the case's (as a throughput ratio would be if the server's CPU were the limit).
+            return !cpu ? x.CallsPerSecond / a.CallsPerSecond
+                : a.ServerCpuMicrosPerCall is { } ca && x.ServerCpuMicrosPerCall is { } cx && cx > 0 ? ca / cx : null;
         }
 
         // Median and range over the rounds that measured both cases.
-        (double Median, double Min, double Max)? Summary(string prefix, string basePrefix, int callers)
+        (double Median, double Min, double Max)? Summary(string prefix, string basePrefix, int callers, bool cpu = false)
         {
-            var values = rounds.Select(r => Ratio(r, prefix, basePrefix, callers)).OfType<double>().Order().ToList();
+            var values = rounds.Select(r => Ratio(r, prefix, basePrefix, callers, cpu)).OfType<double>().Order().ToList();
             if (values.Count == 0)
             {
                 return null;
@@ -302,11 +308,28 @@ internal static class Program
             ("b/a GetTotals", "(b)", "(a)", TotalsTarget),
             ("c/a ReportValues", "(c)", "(a)", ReportTarget),
         };
+        var informative = new List<(string Label, string Prefix, string Base)>
+        {
+            ("b/bare GetTotals", "(b)", BareCase),
+            ("c/bare Report", "(c)", BareCase),
+        };
         Console.WriteLine($"Throughput ratios (calls/s of the case / calls/s of its base, same round and callers; median [min-max] of {rounds.Count} round(s)):");
         Console.WriteLine("  " + string.Concat(new[] { $"{"",-18}" }.Concat(callerCounts.Select(c => $" {c + " caller" + (c == 1 ? "" : "s"),20}"))));
         foreach (var (label, prefix, basePrefix, _) in rows)
         {
             Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c)),20}"))));
+        }
+        foreach (var (label, prefix, basePrefix) in informative)
+        {
+            Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c)),20}"))));
+        }
+        if (rounds.Any(r => r.Any(x => x.ServerCpuMicrosPerCall is not null)))
+        {
+            Console.WriteLine("Server CPU ratios (server CPU µs per call of the base / of the case; steadier than calls/s on a shared machine):");
+            foreach (var (label, prefix, basePrefix, _) in rows)
+            {
+                Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c, cpu: true)),20}"))));
+            }
         }
         Console.WriteLine($"Targets at {HighCallers} callers (the median):");
         foreach (var (label, prefix, basePrefix, target) in rows)
