@@ -28,6 +28,8 @@ internal sealed class Options
                               and the range over the rounds.
           --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
           --bare-pid <pid>    The same for the bare server.
+          --settle <n>        Before the first round, run every case for n seconds at the highest caller count, not
+                              recorded: a fresh server JIT-compiles for its first 15-20 s (default 0).
           --wait <n>          Wait up to n seconds for the server(s) to answer the health check (default 0).
           --allow-remote      Allow a non-loopback --target (the benchmark writes data).
           --help              This text.
@@ -45,6 +47,7 @@ internal sealed class Options
     public Uri? Bare { get; private set; }
     public int Rounds { get; private set; } = 1;
     public int WaitSeconds { get; private set; }
+    public int SettleSeconds { get; private set; }
     public int? ServerPid { get; private set; }
     public int? BarePid { get; private set; }
 
@@ -80,6 +83,9 @@ internal sealed class Options
                         break;
                     case "--rounds":
                         o.Rounds = Int(name, Value(), 1, 100);
+                        break;
+                    case "--settle":
+                        o.SettleSeconds = Int(name, Value(), 0, 600);
                         break;
                     case "--server-pid":
                         o.ServerPid = Int(name, Value(), 1, int.MaxValue);

@@ -104,6 +104,14 @@ internal static class Program
         }
 
         var callerCounts = options.Callers ?? CallerCounts;
+        if (options.SettleSeconds > 0 && cases.Count > 0)
+        {
+            Console.WriteLine($"Settling: every case for {options.SettleSeconds} s at {callerCounts.Max()} callers, not recorded...");
+            foreach (var (name, call, _) in cases)
+            {
+                await Measurement.RunCaseAsync(name, callerCounts.Max(), call, TimeSpan.Zero, TimeSpan.FromSeconds(options.SettleSeconds));
+            }
+        }
         var rounds = new List<List<CaseResult>>();
         for (var round = 1; cases.Count > 0 && round <= options.Rounds; round++)
         {
