@@ -28,6 +28,7 @@ internal sealed class Options
                               and the range over the rounds.
           --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
           --bare-pid <pid>    The same for the bare server.
+          --write-villages <list>  Also run (f): ReportValues into a fresh township of n villages for each n, e.g. 33,330,3300.
           --settle <n>        Before the first round, run every case for n seconds at the highest caller count, not
                               recorded: a fresh server JIT-compiles for its first 15-20 s (default 0).
           --wait <n>          Wait up to n seconds for the server(s) to answer the health check (default 0).
@@ -48,6 +49,7 @@ internal sealed class Options
     public int Rounds { get; private set; } = 1;
     public int WaitSeconds { get; private set; }
     public int SettleSeconds { get; private set; }
+    public int[]? WriteVillages { get; private set; }
     public int? ServerPid { get; private set; }
     public int? BarePid { get; private set; }
 
@@ -83,6 +85,13 @@ internal sealed class Options
                         break;
                     case "--rounds":
                         o.Rounds = Int(name, Value(), 1, 100);
+                        break;
+                    case "--write-villages":
+                        o.WriteVillages = [.. Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => Int(name, c, 1, 100_000))];
+                        if (o.WriteVillages.Length == 0)
+                        {
+                            throw new FormatException($"{name} needs at least one number");
+                        }
                         break;
                     case "--settle":
                         o.SettleSeconds = Int(name, Value(), 0, 600);

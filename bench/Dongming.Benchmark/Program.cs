@@ -160,7 +160,67 @@ internal static class Program
                 await RunVillageScalingAsync(clients, options, total, indicators, warmup, window);
             }
         }
+
+        if (options.WriteVillages is { } counts && indicators.Count > 0)
+        {
+            await RunWriteScalingAsync(clients, options, counts, indicators, warmup, window);
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// (f): ReportValues into a fresh township of n villages for each n of <c>--write-villages</c> (e.g. 33, 330, 3,300),
+    /// at every caller count: do writes slow down, or speed up, as the villages they spread over grow?
+    /// </summary>
+    private static async Task RunWriteScalingAsync(
+        Clients clients, Options options, int[] counts, List<string> indicators, TimeSpan warmup, TimeSpan window)
+    {
+        var results = new List<CaseResult>();
+        foreach (var n in counts)
+        {
+            Console.WriteLine();
+            var tag = Guid.NewGuid().ToString("N")[..8];
+            var townshipId = "bench-" + tag;
+            Console.WriteLine($"(f) ReportValues into {n} villages: township {townshipId}, period {options.Period} (left on the server afterwards)");
+            try
+            {
+                await clients.Township[0].RegisterTownshipAsync(new RegisterTownshipRequest
+                {
+                    Township = new Township { TownshipId = townshipId, Name = "基准镇", StatisticalCode = "", CodeSystem = "" },
+                }, clients.Options());
+            }
+            catch (RpcException e)
+            {
+                Console.WriteLine($"(f) is skipped: RegisterTownship failed: {e.StatusCode}: {e.Status.Detail}");
+                return;
+            }
+            await PopulateAsync(clients, townshipId, tag, 1, n, options.Period, indicators);
+            var villageIds = Enumerable.Range(1, n).Select(k => $"bv-{tag}-{k}").ToList();
+            foreach (var callers in options.Callers ?? CallerCounts)
+            {
+                Console.WriteLine($"Running (f), {n} villages, {callers} caller(s)...");
+                results.Add(await Measurement.RunCaseAsync($"(f) ReportValues x{indicators.Count}, {n} villages", callers,
+                    async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                        NewReport(villageIds[Random.Shared.Next(villageIds.Count)], options.Period, indicators), clients.Options()),
+                    warmup, window, options.ServerPid));
+            }
+        }
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, results);
+        Console.WriteLine();
+        Console.WriteLine($"calls/s with n villages / calls/s with {counts[0]} villages, same callers:");
+        foreach (var callers in options.Callers ?? CallerCounts)
+        {
+            var first = results.FirstOrDefault(r => r.Callers == callers);
+            var line = string.Join("  ", counts.Skip(1).Select(n =>
+            {
+                var r = results.FirstOrDefault(x => x.Callers == callers && x.Name.EndsWith($", {n} villages", StringComparison.Ordinal));
+                var ratio = first is { Usable: true } && r is { Usable: true } ? (r.CallsPerSecond / first.CallsPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+                return $"{n}: {ratio}";
+            }));
+            Console.WriteLine($"  {callers} caller(s): {line}");
+        }
     }
 
     /// <summary>Up to 10 village-entered, non-computed count indicators, by code.</summary>
