@@ -175,7 +175,9 @@ internal static class Program
     private static async Task RunWriteScalingAsync(
         Clients clients, Options options, int[] counts, List<string> indicators, TimeSpan warmup, TimeSpan window)
     {
-        var results = new List<CaseResult>();
+        // All townships first, then the cases interleaved (every n at one caller count, then the next; --rounds times),
+        // so that a change of the machine's load or the JIT's warm-up does not favour one n.
+        var townships = new List<(int N, List<string> Villages)>();
         foreach (var n in counts)
         {
             Console.WriteLine();
@@ -195,29 +197,47 @@ internal static class Program
                 return;
             }
             await PopulateAsync(clients, townshipId, tag, 1, n, options.Period, indicators);
-            var villageIds = Enumerable.Range(1, n).Select(k => $"bv-{tag}-{k}").ToList();
+            townships.Add((n, Enumerable.Range(1, n).Select(k => $"bv-{tag}-{k}").ToList()));
+        }
+
+        var results = new List<CaseResult>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
             foreach (var callers in options.Callers ?? CallerCounts)
             {
-                Console.WriteLine($"Running (f), {n} villages, {callers} caller(s)...");
-                results.Add(await Measurement.RunCaseAsync($"(f) ReportValues x{indicators.Count}, {n} villages", callers,
-                    async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
-                        NewReport(villageIds[Random.Shared.Next(villageIds.Count)], options.Period, indicators), clients.Options()),
-                    warmup, window, options.ServerPid));
+                Console.WriteLine($"Round {round}/{options.Rounds}: (f), {callers} caller(s)...");
+                foreach (var (n, villageIds) in townships)
+                {
+                    results.Add(await Measurement.RunCaseAsync($"(f) ReportValues x{indicators.Count}, {n} villages", callers,
+                        async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                            NewReport(villageIds[Random.Shared.Next(villageIds.Count)], options.Period, indicators), clients.Options()),
+                        warmup, window, options.ServerPid));
+                }
             }
         }
 
         Console.WriteLine();
         Measurement.PrintTable(Console.Out, results);
         Console.WriteLine();
-        Console.WriteLine($"calls/s with n villages / calls/s with {counts[0]} villages, same callers:");
+        Console.WriteLine($"calls/s with n villages / calls/s with {counts[0]} villages, same round and callers (median [min-max] of {options.Rounds} round(s)):");
         foreach (var callers in options.Callers ?? CallerCounts)
         {
-            var first = results.FirstOrDefault(r => r.Callers == callers);
             var line = string.Join("  ", counts.Skip(1).Select(n =>
             {
-                var r = results.FirstOrDefault(x => x.Callers == callers && x.Name.EndsWith($", {n} villages", StringComparison.Ordinal));
-                var ratio = first is { Usable: true } && r is { Usable: true } ? (r.CallsPerSecond / first.CallsPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-                return $"{n}: {ratio}";
+                var ratios = new List<double>();
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    var inRound = results.Where(r => r.Callers == callers).Skip(round * counts.Length).Take(counts.Length).ToList();
+                    var first = inRound.FirstOrDefault();
+                    var r = inRound.FirstOrDefault(x => x.Name.EndsWith($", {n} villages", StringComparison.Ordinal));
+                    if (first is { Usable: true } && r is { Usable: true })
+                    {
+                        ratios.Add(r.CallsPerSecond / first.CallsPerSecond);
+                    }
+                }
+                ratios.Sort();
+                return ratios.Count == 0 ? $"{n}: n/a"
+                    : string.Create(CultureInfo.InvariantCulture, $"{n}: {ratios[ratios.Count / 2]:F2} [{ratios[0]:F2}-{ratios[^1]:F2}]");
             }));
             Console.WriteLine($"  {callers} caller(s): {line}");
         }
