@@ -16,6 +16,9 @@ internal sealed record CaseResult(
     long Unrecorded,
     string? FirstError)
 {
+    /// <summary>CPU time of the server process over the window, µs per successful call (null when its pid is unknown).</summary>
+    public double? ServerCpuMicrosPerCall { get; init; }
+
     /// <summary>Successful calls per second over the measuring window.</summary>
     public double CallsPerSecond => Seconds > 0 ? Calls / Seconds : 0;
 
@@ -38,13 +41,40 @@ internal static class Measurement
 
     /// <summary>Warm-up (not recorded), then the measuring window.</summary>
     /// <param name="call">The call of caller i (i = 0..callers-1); must throw <see cref="RpcException"/> on failure.</param>
-    public static async Task<CaseResult> RunCaseAsync(string name, int callers, Func<int, Task> call, TimeSpan warmup, TimeSpan window)
+    /// <param name="serverPid">The server's process id (local server): its CPU time over the window is read from /proc.</param>
+    public static async Task<CaseResult> RunCaseAsync(string name, int callers, Func<int, Task> call, TimeSpan warmup, TimeSpan window, int? serverPid = null)
     {
         if (warmup > TimeSpan.Zero)
         {
             await RunPhaseAsync(name, callers, call, warmup, record: false).ConfigureAwait(false);
         }
-        return await RunPhaseAsync(name, callers, call, window, record: true).ConfigureAwait(false);
+        var cpuBefore = CpuSeconds(serverPid);
+        var result = await RunPhaseAsync(name, callers, call, window, record: true).ConfigureAwait(false);
+        var cpuAfter = CpuSeconds(serverPid);
+        return cpuBefore is { } b && cpuAfter is { } a && result.Calls > 0
+            ? result with { ServerCpuMicrosPerCall = (a - b) * 1e6 / result.Calls }
+            : result;
+    }
+
+    /// <summary>User + system CPU seconds of a process (Linux /proc), or null.</summary>
+    private static double? CpuSeconds(int? pid)
+    {
+        if (pid is not { } p)
+        {
+            return null;
+        }
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{p}/stat");
+            // Fields after the command name (which is in parentheses and may hold spaces): state is field 3, utime 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            const double TicksPerSecond = 100; // USER_HZ on Linux
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private static async Task<CaseResult> RunPhaseAsync(string name, int callers, Func<int, Task> call, TimeSpan duration, bool record)
@@ -132,12 +162,12 @@ internal static class Measurement
     public static void PrintTable(TextWriter w, IEnumerable<CaseResult> results)
     {
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{"case",-34} {"callers",7} {"calls",10} {"calls/s",11} {"p50 ms",9} {"p99 ms",9} {"errors",8}"));
-        w.WriteLine(new string('-', 34 + 7 + 10 + 11 + 9 + 9 + 8 + 6));
+            $"{"case",-34} {"callers",7} {"calls",10} {"calls/s",11} {"p50 ms",9} {"p99 ms",9} {"errors",8} {"srv µs/call",12}"));
+        w.WriteLine(new string('-', 34 + 7 + 10 + 11 + 9 + 9 + 8 + 12 + 7));
         foreach (var r in results)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-34} {r.Callers,7} {r.Calls,10} {r.CallsPerSecond,11:F1} {r.P50Ms,9:F3} {r.P99Ms,9:F3} {r.Errors,8}"));
+                $"{r.Name,-34} {r.Callers,7} {r.Calls,10} {r.CallsPerSecond,11:F1} {r.P50Ms,9:F3} {r.P99Ms,9:F3} {r.Errors,8} {(r.ServerCpuMicrosPerCall is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "-"),12}"));
         }
         foreach (var r in results)
         {

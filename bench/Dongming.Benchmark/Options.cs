@@ -21,7 +21,17 @@ internal sealed class Options
           --only <cases>      Run only these of a, b, c (e.g. "b"), for profiling one case; ratios need a.
                               "rollup" (or e) runs (e): GetTotals of a rolled-up year vs a directly entered year
                               (and ReportValues into a quarter vs a year), e.g. --only rollup or --only abce.
-          --callers <n>       Run only this number of concurrent callers instead of 1 and 64.
+          --callers <list>    Concurrent callers, comma-separated (default 1,64), e.g. 1,64,256.
+          --bare <url>        Also measure the bare grpc-dotnet server (bench/Dongming.Bench.Bare) at this address,
+                              interleaved with the others, and print the no-op / bare ratio.
+          --rounds <n>        Repeat every case n times, interleaved (default 1); ratios are given as the median
+                              and the range over the rounds.
+          --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
+          --bare-pid <pid>    The same for the bare server.
+          --write-villages <list>  Also run (f): ReportValues into a fresh township of n villages for each n, e.g. 33,330,3300.
+          --settle <n>        Before the first round, run every case for n seconds at the highest caller count, not
+                              recorded: a fresh server JIT-compiles for its first 15-20 s (default 0).
+          --wait <n>          Wait up to n seconds for the server(s) to answer the health check (default 0).
           --allow-remote      Allow a non-loopback --target (the benchmark writes data).
           --help              This text.
         """;
@@ -34,7 +44,14 @@ internal sealed class Options
     public int? Villages { get; private set; }
     public bool AllowRemote { get; private set; }
     public string Only { get; private set; } = "abc";
-    public int? Callers { get; private set; }
+    public int[]? Callers { get; private set; }
+    public Uri? Bare { get; private set; }
+    public int Rounds { get; private set; } = 1;
+    public int WaitSeconds { get; private set; }
+    public int SettleSeconds { get; private set; }
+    public int[]? WriteVillages { get; private set; }
+    public int? ServerPid { get; private set; }
+    public int? BarePid { get; private set; }
 
     /// <summary>(e) runs only when asked for: <c>--only rollup</c> (or an "e" among the letters).</summary>
     public bool RollUp => Only.Contains("rollup", StringComparison.Ordinal) || Only.Contains('e', StringComparison.Ordinal);
@@ -61,12 +78,32 @@ internal sealed class Options
                 switch (name)
                 {
                     case "--target":
-                        var v = Value();
-                        if (!Uri.TryCreate(v, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                        o.Target = Url(name, Value());
+                        break;
+                    case "--bare":
+                        o.Bare = Url(name, Value());
+                        break;
+                    case "--rounds":
+                        o.Rounds = Int(name, Value(), 1, 100);
+                        break;
+                    case "--write-villages":
+                        o.WriteVillages = [.. Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => Int(name, c, 1, 100_000))];
+                        if (o.WriteVillages.Length == 0)
                         {
-                            throw new FormatException($"--target must be an absolute http(s) URL, not '{v}'");
+                            throw new FormatException($"{name} needs at least one number");
                         }
-                        o.Target = uri;
+                        break;
+                    case "--settle":
+                        o.SettleSeconds = Int(name, Value(), 0, 600);
+                        break;
+                    case "--server-pid":
+                        o.ServerPid = Int(name, Value(), 1, int.MaxValue);
+                        break;
+                    case "--bare-pid":
+                        o.BarePid = Int(name, Value(), 1, int.MaxValue);
+                        break;
+                    case "--wait":
+                        o.WaitSeconds = Int(name, Value(), 0, 3600);
                         break;
                     case "--seconds":
                         o.Seconds = Int(name, Value(), 1, 600);
@@ -87,7 +124,12 @@ internal sealed class Options
                         o.Only = Value();
                         break;
                     case "--callers":
-                        o.Callers = Int(name, Value(), 1, 1024);
+                        var list = Value();
+                        o.Callers = [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => Int(name, c, 1, 1024)).Distinct()];
+                        if (o.Callers.Length == 0)
+                        {
+                            throw new FormatException($"{name} needs at least one number");
+                        }
                         break;
                     case "--allow-remote":
                         o.AllowRemote = true;
@@ -115,12 +157,26 @@ internal sealed class Options
             error.WriteLine("--period 2023 would change the demo figures; use another period (e.g. 2099-12).");
             return null;
         }
+        if (!o.AllowRemote && o.Bare is { } bare && !IsLoopback(bare))
+        {
+            error.WriteLine($"--bare {bare} is not loopback. Pass --allow-remote to run it anyway.");
+            return null;
+        }
         if (!o.AllowRemote && !IsLoopback(o.Target))
         {
             error.WriteLine($"--target {o.Target} is not loopback; the benchmark writes data. Pass --allow-remote to run it anyway.");
             return null;
         }
         return o;
+    }
+
+    private static Uri Url(string name, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new FormatException($"{name} must be an absolute http(s) URL, not '{value}'");
+        }
+        return uri;
     }
 
     private static int Int(string name, string value, int min, int max)

@@ -20,7 +20,9 @@ internal static class Program
     private const int ValuesPerReport = 10;
     private const int LowCallers = 1;
     private const int HighCallers = 64;
+    private const double NoOpTarget = 0.7;
     private const double TotalsTarget = 0.8;
+    private const string BareCase = "(0) bare grpc-dotnet Health/Check";
     private const double ReportTarget = 0.5;
     private const double ScalingTarget = 1.2;
     private const double RollUpTarget = 1.2;
@@ -58,16 +60,13 @@ internal static class Program
                           $"write period {options.Period}, {Environment.ProcessorCount} cores (client and server share them if local)");
 
         using var clients = new Clients(options.Target, options.Token);
+        // The bare server gets the same metadata (its token is ignored there), so the client's work per call is the same.
+        using var bare = options.Bare is { } bareTarget ? new Clients(bareTarget, options.Token) : null;
 
         // Preflight: a server that does not answer ends the run here instead of producing a table of errors.
-        try
+        if (!await WaitForHealthAsync(clients, options.Target, options.WaitSeconds)
+            || (bare is not null && !await WaitForHealthAsync(bare, options.Bare!, options.WaitSeconds)))
         {
-            var health = await clients.Health[0].CheckAsync(new HealthCheckRequest { Service = "" }, clients.Options());
-            Console.WriteLine($"Health: {health.Status}");
-        }
-        catch (RpcException e)
-        {
-            Console.Error.WriteLine($"The server at {options.Target} does not answer the health check: {e.StatusCode}: {e.Status.Detail}");
             return 1;
         }
 
@@ -83,31 +82,57 @@ internal static class Program
             Console.WriteLine("(c) ReportValues is skipped: no village or no suitable indicator.");
         }
 
-        var results = new List<CaseResult>();
-        var basic = options.Only.Any(c => c is 'a' or 'b' or 'c');
-        foreach (var callers in !basic ? [] : options.Callers is { } only ? [only] : CallerCounts)
+        // The cases of one round, in the order they run; every round runs all of them at every caller count, so the
+        // cases are interleaved in time and a ratio compares figures measured minutes apart at most.
+        var cases = new List<(string Name, Func<int, Task> Call, int? Pid)>();
+        if (bare is not null && options.Only.Contains('a'))
         {
-            Console.WriteLine($"Running {callers} caller(s)...");
-            if (options.Only.Contains('a')) results.Add(await Measurement.RunCaseAsync("(a) Health/Check (no-op)", callers,
-                async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()),
-                warmup, window));
-            if (options.Only.Contains('b')) results.Add(await Measurement.RunCaseAsync("(b) GetTotals dongming 2023", callers,
-                async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()),
-                warmup, window));
-            if (canReport && options.Only.Contains('c'))
-            {
-                results.Add(await Measurement.RunCaseAsync($"(c) ReportValues x{indicators.Count} {options.Period}", callers,
-                    async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
-                        NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()),
-                    warmup, window));
-            }
+            cases.Add((BareCase, async i => await bare.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, bare.Options()), options.BarePid));
+        }
+        if (options.Only.Contains('a'))
+        {
+            cases.Add(("(a) Health/Check (no-op)", async i => await clients.Health[i % Clients.ChannelCount].CheckAsync(healthRequest, clients.Options()), options.ServerPid));
+        }
+        if (options.Only.Contains('b'))
+        {
+            cases.Add(("(b) GetTotals dongming 2023", async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()), options.ServerPid));
+        }
+        if (canReport && options.Only.Contains('c'))
+        {
+            cases.Add(($"(c) ReportValues x{indicators.Count} {options.Period}", async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()), options.ServerPid));
         }
 
-        if (basic)
+        var callerCounts = options.Callers ?? CallerCounts;
+        if (options.SettleSeconds > 0 && cases.Count > 0)
         {
+            Console.WriteLine($"Settling: every case for {options.SettleSeconds} s at {callerCounts.Max()} callers, not recorded...");
+            foreach (var (name, call, _) in cases)
+            {
+                await Measurement.RunCaseAsync(name, callerCounts.Max(), call, TimeSpan.Zero, TimeSpan.FromSeconds(options.SettleSeconds));
+            }
+        }
+        var rounds = new List<List<CaseResult>>();
+        for (var round = 1; cases.Count > 0 && round <= options.Rounds; round++)
+        {
+            var results = new List<CaseResult>();
+            foreach (var callers in callerCounts)
+            {
+                Console.WriteLine($"Round {round}/{options.Rounds}: {callers} caller(s)...");
+                foreach (var (name, call, pid) in cases)
+                {
+                    results.Add(await Measurement.RunCaseAsync(name, callers, call, warmup, window, pid));
+                }
+            }
             Console.WriteLine();
+            Console.WriteLine($"Round {round}:");
             Measurement.PrintTable(Console.Out, results);
-            PrintRatios(results);
+            Console.WriteLine();
+            rounds.Add(results);
+        }
+        if (rounds.Count > 0)
+        {
+            PrintRatios(rounds, callerCounts);
         }
 
         if (options.RollUp)
@@ -135,7 +160,87 @@ internal static class Program
                 await RunVillageScalingAsync(clients, options, total, indicators, warmup, window);
             }
         }
+
+        if (options.WriteVillages is { } counts && indicators.Count > 0)
+        {
+            await RunWriteScalingAsync(clients, options, counts, indicators, warmup, window);
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// (f): ReportValues into a fresh township of n villages for each n of <c>--write-villages</c> (e.g. 33, 330, 3,300),
+    /// at every caller count: do writes slow down, or speed up, as the villages they spread over grow?
+    /// </summary>
+    private static async Task RunWriteScalingAsync(
+        Clients clients, Options options, int[] counts, List<string> indicators, TimeSpan warmup, TimeSpan window)
+    {
+        // All townships first, then the cases interleaved (every n at one caller count, then the next; --rounds times),
+        // so that a change of the machine's load or the JIT's warm-up does not favour one n.
+        var townships = new List<(int N, List<string> Villages)>();
+        foreach (var n in counts)
+        {
+            Console.WriteLine();
+            var tag = Guid.NewGuid().ToString("N")[..8];
+            var townshipId = "bench-" + tag;
+            Console.WriteLine($"(f) ReportValues into {n} villages: township {townshipId}, period {options.Period} (left on the server afterwards)");
+            try
+            {
+                await clients.Township[0].RegisterTownshipAsync(new RegisterTownshipRequest
+                {
+                    Township = new Township { TownshipId = townshipId, Name = "基准镇", StatisticalCode = "", CodeSystem = "" },
+                }, clients.Options());
+            }
+            catch (RpcException e)
+            {
+                Console.WriteLine($"(f) is skipped: RegisterTownship failed: {e.StatusCode}: {e.Status.Detail}");
+                return;
+            }
+            await PopulateAsync(clients, townshipId, tag, 1, n, options.Period, indicators);
+            townships.Add((n, Enumerable.Range(1, n).Select(k => $"bv-{tag}-{k}").ToList()));
+        }
+
+        var results = new List<CaseResult>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var callers in options.Callers ?? CallerCounts)
+            {
+                Console.WriteLine($"Round {round}/{options.Rounds}: (f), {callers} caller(s)...");
+                foreach (var (n, villageIds) in townships)
+                {
+                    results.Add(await Measurement.RunCaseAsync($"(f) ReportValues x{indicators.Count}, {n} villages", callers,
+                        async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                            NewReport(villageIds[Random.Shared.Next(villageIds.Count)], options.Period, indicators), clients.Options()),
+                        warmup, window, options.ServerPid));
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, results);
+        Console.WriteLine();
+        Console.WriteLine($"calls/s with n villages / calls/s with {counts[0]} villages, same round and callers (median [min-max] of {options.Rounds} round(s)):");
+        foreach (var callers in options.Callers ?? CallerCounts)
+        {
+            var line = string.Join("  ", counts.Skip(1).Select(n =>
+            {
+                var ratios = new List<double>();
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    var inRound = results.Where(r => r.Callers == callers).Skip(round * counts.Length).Take(counts.Length).ToList();
+                    var first = inRound.FirstOrDefault();
+                    var r = inRound.FirstOrDefault(x => x.Name.EndsWith($", {n} villages", StringComparison.Ordinal));
+                    if (first is { Usable: true } && r is { Usable: true })
+                    {
+                        ratios.Add(r.CallsPerSecond / first.CallsPerSecond);
+                    }
+                }
+                ratios.Sort();
+                return ratios.Count == 0 ? $"{n}: n/a"
+                    : string.Create(CultureInfo.InvariantCulture, $"{n}: {ratios[ratios.Count / 2]:F2} [{ratios[0]:F2}-{ratios[^1]:F2}]");
+            }));
+            Console.WriteLine($"  {callers} caller(s): {line}");
+        }
     }
 
     /// <summary>Up to 10 village-entered, non-computed count indicators, by code.</summary>
@@ -225,25 +330,100 @@ internal static class Program
         return request;
     }
 
-    private static void PrintRatios(List<CaseResult> results)
+    /// <summary>Waits until the health check answers (up to <paramref name="seconds"/>); false, with the reason, when it never does.</summary>
+    private static async Task<bool> WaitForHealthAsync(Clients clients, Uri target, int seconds)
     {
-        double? Ratio(string prefix, int callers)
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
         {
-            var a = results.FirstOrDefault(r => r.Name.StartsWith("(a)", StringComparison.Ordinal) && r.Callers == callers);
+            try
+            {
+                var health = await clients.Health[0].CheckAsync(new HealthCheckRequest { Service = "" }, clients.Options());
+                Console.WriteLine($"Health of {target}: {health.Status}");
+                return true;
+            }
+            catch (RpcException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+            catch (RpcException e)
+            {
+                Console.Error.WriteLine($"The server at {target} does not answer the health check: {e.StatusCode}: {e.Status.Detail}");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ratios of calls/s at the same number of callers within each round, then their median and range over the rounds:
+    /// the machine's load changes between rounds, and the ratio of two cases measured side by side varies less than
+    /// either figure.
+    /// </summary>
+    private static void PrintRatios(List<List<CaseResult>> rounds, int[] callerCounts)
+    {
+        static double? Ratio(List<CaseResult> results, string prefix, string basePrefix, int callers, bool cpu)
+        {
+            var a = results.FirstOrDefault(r => r.Name.StartsWith(basePrefix, StringComparison.Ordinal) && r.Callers == callers);
             var x = results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
-            return a is { Usable: true } && x is { Usable: true } ? x.CallsPerSecond / a.CallsPerSecond : null;
+            if (a is not { Usable: true } || x is not { Usable: true })
+            {
+                return null;
+            }
+            // CPU: the base's server CPU per call over the case's (as a throughput ratio would be if the server's CPU were the limit).
+            return !cpu ? x.CallsPerSecond / a.CallsPerSecond
+                : a.ServerCpuMicrosPerCall is { } ca && x.ServerCpuMicrosPerCall is { } cx && cx > 0 ? ca / cx : null;
         }
 
-        static string Show(double? v) => v is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+        // Median and range over the rounds that measured both cases.
+        (double Median, double Min, double Max)? Summary(string prefix, string basePrefix, int callers, bool cpu = false)
+        {
+            var values = rounds.Select(r => Ratio(r, prefix, basePrefix, callers, cpu)).OfType<double>().Order().ToList();
+            if (values.Count == 0)
+            {
+                return null;
+            }
+            var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+            return (median, values[0], values[^1]);
+        }
 
-        Console.WriteLine();
-        Console.WriteLine("Throughput ratios (calls/s of the case / calls/s of the no-op (a), same callers):");
-        Console.WriteLine($"  {"",-18} {"1 caller",10} {"64 callers",11}");
-        Console.WriteLine($"  {"b/a GetTotals",-18} {Show(Ratio("(b)", LowCallers)),10} {Show(Ratio("(b)", HighCallers)),11}");
-        Console.WriteLine($"  {"c/a ReportValues",-18} {Show(Ratio("(c)", LowCallers)),10} {Show(Ratio("(c)", HighCallers)),11}");
-        Console.WriteLine("Targets at 64 callers:");
-        PrintTarget("b/a", Ratio("(b)", HighCallers), TotalsTarget, atLeast: true);
-        PrintTarget("c/a", Ratio("(c)", HighCallers), ReportTarget, atLeast: true);
+        static string Show((double Median, double Min, double Max)? v) => v is { } s
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.Median:F2} [{s.Min:F2}-{s.Max:F2}]")
+            : "n/a";
+
+        var rows = new List<(string Label, string Prefix, string Base, double Target)>
+        {
+            ("a/bare no-op", "(a)", BareCase, NoOpTarget),
+            ("b/a GetTotals", "(b)", "(a)", TotalsTarget),
+            ("c/a ReportValues", "(c)", "(a)", ReportTarget),
+        };
+        var informative = new List<(string Label, string Prefix, string Base)>
+        {
+            ("b/bare GetTotals", "(b)", BareCase),
+            ("c/bare Report", "(c)", BareCase),
+        };
+        Console.WriteLine($"Throughput ratios (calls/s of the case / calls/s of its base, same round and callers; median [min-max] of {rounds.Count} round(s)):");
+        Console.WriteLine("  " + string.Concat(new[] { $"{"",-18}" }.Concat(callerCounts.Select(c => $" {c + " caller" + (c == 1 ? "" : "s"),20}"))));
+        foreach (var (label, prefix, basePrefix, _) in rows)
+        {
+            Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c)),20}"))));
+        }
+        foreach (var (label, prefix, basePrefix) in informative)
+        {
+            Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c)),20}"))));
+        }
+        if (rounds.Any(r => r.Any(x => x.ServerCpuMicrosPerCall is not null)))
+        {
+            Console.WriteLine("Server CPU ratios (server CPU µs per call of the base / of the case; steadier than calls/s on a shared machine):");
+            foreach (var (label, prefix, basePrefix, _) in rows)
+            {
+                Console.WriteLine("  " + string.Concat(new[] { $"{label,-18}" }.Concat(callerCounts.Select(c => $" {Show(Summary(prefix, basePrefix, c, cpu: true)),20}"))));
+            }
+        }
+        Console.WriteLine($"Targets at {HighCallers} callers (the median):");
+        foreach (var (label, prefix, basePrefix, target) in rows)
+        {
+            PrintTarget(label[..label.IndexOf(' ', StringComparison.Ordinal)], Summary(prefix, basePrefix, HighCallers)?.Median, target, atLeast: true);
+        }
     }
 
     private static void PrintTarget(string label, double? value, double target, bool atLeast)
@@ -301,7 +481,7 @@ internal static class Program
         await DescribeTotalsAsync(clients, DemoTownship, DirectYear, "Totals (all indicators)");
 
         var results = new List<CaseResult>();
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             Console.WriteLine($"Running (e) with {callers} caller(s)...");
             results.Add(await Measurement.RunCaseAsync($"(e1) GetTotals {DirectYear} entered", callers,
@@ -321,7 +501,7 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine($"Rolled-up year / entered year, same callers (target for GetTotals p50 <= {RollUpTarget.ToString("F1", CultureInfo.InvariantCulture)}: " +
                           "a rolled-up year is read from kept totals like an entered one):");
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             CaseResult? Find(string prefix) => results.FirstOrDefault(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Callers == callers);
             double? Ratio(CaseResult? x, CaseResult? y, Func<CaseResult, double> f) => x is { Usable: true } && y is { Usable: true } && f(y) > 0 ? f(x) / f(y) : null;
@@ -381,7 +561,7 @@ internal static class Program
         Measurement.PrintTable(Console.Out, [.. small, .. large]);
         Console.WriteLine();
         Console.WriteLine($"p50 latency ratio, {total} villages / {BaseVillages} villages (target <= {ScalingTarget.ToString("F1", CultureInfo.InvariantCulture)}):");
-        foreach (var callers in options.Callers is { } only ? [only] : CallerCounts)
+        foreach (var callers in options.Callers ?? CallerCounts)
         {
             var s = small.FirstOrDefault(r => r.Callers == callers);
             var l = large.FirstOrDefault(r => r.Callers == callers);

@@ -94,6 +94,7 @@ public static class DongmingHost
         builder.Services.AddHostedService<DemoLoader>();
         builder.Services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TotalsFeed>();
+        builder.Services.AddSingleton<TotalsWire>();
 
         builder.AddDongmingTelemetry();
         return builder;

@@ -19,13 +19,30 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     /// <summary>Pauses before retrying a call that met a silo leaving or gone (membership needs a moment to settle).</summary>
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        // A call that completed already (the health check) costs no state machine here.
+        Task<TResponse> first;
+        try
+        {
+            first = continuation(request, context);
+        }
+        catch (Exception e)
+        {
+            first = Task.FromException<TResponse>(e);
+        }
+        return first.IsCompletedSuccessfully ? first : AwaitUnary(first, request, context, continuation);
+    }
+
+    private async Task<TResponse> AwaitUnary<TRequest, TResponse>(Task<TResponse> first, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class
+        where TResponse : class
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await continuation(request, context);
+                return await (attempt == 0 ? first : continuation(request, context));
             }
             catch (Exception e) when (IsSiloGone(e) && attempt < RetryDelays.Length && !context.CancellationToken.IsCancellationRequested)
             {

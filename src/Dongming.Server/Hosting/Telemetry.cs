@@ -1,4 +1,5 @@
 using Dongming.Grains;
+using Dongming.Server.Settings;
 using Dongming.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -25,9 +26,13 @@ public static class Telemetry
     {
         var configuration = builder.Configuration;
         var prometheus = SidePorts.Ports(configuration).Metrics > 0;
+        builder.Services.AddOptions<TracingOptions>().Bind(configuration.GetSection(TracingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var sampleRatio = configuration.GetSection(TracingOptions.Section).Get<TracingOptions>()?.SampleRatio ?? new TracingOptions().SampleRatio;
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "dongming", serviceInstanceId: Environment.GetEnvironmentVariable("POD_NAME")))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(Sources))
+            // Parent-based: a caller's sampled trace context is followed; calls without one are traced at the ratio.
+            .WithTracing(t => t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(sampleRatio, 0, 1))))
+                .AddAspNetCoreInstrumentation().AddSource(Sources))
             .WithMetrics(m =>
             {
                 m.AddAspNetCoreInstrumentation().AddMeter(Meters);

@@ -22,7 +22,20 @@ public sealed class AccessInterceptor(AccessPolicy policy, CallerRateLimiter lim
     private const string HealthPrefix = "/grpc.health.v1.Health/";
     private const string ReflectionPrefix = "/grpc.reflection.";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (context.Method.StartsWith(HealthPrefix, StringComparison.Ordinal))
+        {
+            // Probes can't authenticate: the health check passes without a state machine here.
+            context.GetHttpContext().Items[Admitted] = null;
+            return continuation(request, context);
+        }
+        return AdmitThenCall(request, context, continuation);
+    }
+
+    private async Task<TResponse> AdmitThenCall<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class
+        where TResponse : class
     {
         await Admit(request as IMessage, context);
         return await continuation(request, context);

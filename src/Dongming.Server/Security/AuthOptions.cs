@@ -39,6 +39,12 @@ public sealed class AuthOptions
     /// <summary>Allowed clock difference between the token's issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Validated tokens remembered (keyed by the token's text, each until its expiry), so a caller's token is checked
+    /// once rather than on every call; 0 turns the cache off. Only valid tokens are kept.
+    /// </summary>
+    public int ValidatedTokenCache { get; set; } = 10_000;
+
     /// <summary>Serve gRPC reflection to callers without a token (default: only to authenticated callers).</summary>
     public bool AnonymousReflection { get; set; }
 
@@ -74,6 +80,7 @@ public sealed class AuthOptions
         if (string.IsNullOrWhiteSpace(RoleClaim)) problems.Add("Dongming:Auth:RoleClaim must not be empty");
         if (TokenLifetime <= TimeSpan.Zero) problems.Add("Dongming:Auth:TokenLifetime must be positive");
         if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromMinutes(10)) problems.Add("Dongming:Auth:ClockSkew must be between 0 and 10 minutes");
+        if (ValidatedTokenCache < 0 || ValidatedTokenCache > 1_000_000) problems.Add("Dongming:Auth:ValidatedTokenCache must be between 0 and 1000000");
         return problems;
     }
 

@@ -34,6 +34,13 @@ public static class SecurityHost
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false; // keep sub, name, role, township, village as the token names them
+            if (auth.ValidatedTokenCache > 0)
+            {
+                // Each token is validated once, then served from the cache until it expires (AuthOptions.ValidatedTokenCache).
+                var handlers = o.TokenHandlers.ToArray();
+                o.TokenHandlers.Clear();
+                foreach (var handler in handlers) o.TokenHandlers.Add(new ValidatedTokenCache(handler, auth.ValidatedTokenCache));
+            }
             o.Events = DashboardAccess.Events();
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {

@@ -6,8 +6,16 @@ using Grpc.Core;
 namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.TownshipService: kept totals, their changes and case summaries.</summary>
-public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TimeProvider clock) : TownshipService.TownshipServiceBase
+[BindServiceMethod(typeof(TownshipGrpcService), nameof(BindService))]
+public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsWire wire, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
+    /// <summary>The service's methods as generated, GetTotals answered from <see cref="TotalsWire"/>'s encoded bytes.</summary>
+    public static void BindService(ServiceBinderBase binder, TownshipService.TownshipServiceBase? service) =>
+        TownshipService.BindService(new TotalsWire.Binder(binder), service!);
+
+    /// <summary>The generated service's descriptor (read by tools that find services through their bind method).</summary>
+    public static Google.Protobuf.Reflection.ServiceDescriptor Descriptor => TownshipService.Descriptor;
+
     public override async Task<Township> GetTownship(GetTownshipRequest request, ServerCallContext context) =>
         Mappers.ToWire(await refs.Roster.DescribeTownship(Mappers.Route(request.TownshipId, "township_id")));
 
@@ -19,7 +27,7 @@ public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TimePro
     }
 
     public override async Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context) =>
-        ToWire(await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod)));
+        wire.Response(request, await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod)), ToWire);
 
     private static GetTotalsResponse ToWire(TotalsAnswer answer)
     {

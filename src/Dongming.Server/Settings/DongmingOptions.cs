@@ -74,6 +74,19 @@ public sealed class MetricsOptions
     public int Port { get; set; } = 9464;
 }
 
+/// <summary>Traces (section <c>Dongming:Tracing</c>).</summary>
+public sealed class TracingOptions
+{
+    public const string Section = "Dongming:Tracing";
+
+    /// <summary>
+    /// Share of calls traced when the caller sends no trace context (0..1); a caller's sampled <c>traceparent</c> is
+    /// always followed. Each traced call costs a server span and its grain-call spans.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double SampleRatio { get; set; } = 0.05;
+}
+
 /// <summary>Orleans Dashboard (section <c>Dongming:Dashboard</c>).</summary>
 public sealed class DashboardOptions
 {

@@ -31,7 +31,7 @@ public sealed class TelemetryTests
         var metrics = new List<Metric>();
         int metricsPort = ServerChild.FreePort(), dashboardPort = ServerChild.FreePort();
         await using var server = await InProcessServer.StartAsync(
-            [$"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Dashboard:Enabled=true", $"--Dongming:Dashboard:Port={dashboardPort}"],
+            [$"--Dongming:Metrics:Port={metricsPort}", "--Dongming:Dashboard:Enabled=true", $"--Dongming:Dashboard:Port={dashboardPort}", "--Dongming:Tracing:SampleRatio=1"],
             builder =>
             {
                 builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Dongming.Contracts.V1;
+using Dongming.Domain;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Dongming.Server.Services;
+
+/// <summary>
+/// GetTotals answers built once: the township grain keeps one immutable <see cref="TotalsAnswer"/> per request and
+/// totals version (and shares it inside the silo); here that answer's wire message and its encoded bytes are kept too,
+/// so while the totals do not change a GetTotals call is a grain call and a copy of bytes. An entry is reused only
+/// for the very answer object it was built from: a changed version, another request or an answer that crossed from
+/// another silo (a copy) builds afresh, so a stale or another caller's answer can never be sent. Access is checked
+/// before the service runs (a caller who may not read a breakdown never reaches it), and the answer depends on the
+/// request alone, which is what the key holds.
+/// </summary>
+public sealed class TotalsWire
+{
+    /// <summary>Requests kept; beyond it the cache starts empty again (bounded whatever ids callers send).</summary>
+    public const int Capacity = 1_024;
+
+    private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+
+    /// <summary>The encoded bytes of messages built here (read by <see cref="Marshaller"/>; released with the message).</summary>
+    private static readonly ConditionalWeakTable<GetTotalsResponse, byte[]> Encoded = [];
+
+    private readonly record struct Key(string TownshipId, string Period, string Indicators, bool Breakdown, string Compare);
+
+    private sealed record Entry(TotalsAnswer Answer, GetTotalsResponse Response);
+
+    /// <summary>Messages built (not served from the cache): for tests and the benchmark's notes.</summary>
+    public long Built => Interlocked.Read(ref _built);
+
+    private long _built;
+
+    /// <summary>The wire message of <paramref name="answer"/>, the answer to <paramref name="request"/>.</summary>
+    public GetTotalsResponse Response(GetTotalsRequest request, TotalsAnswer answer, Func<TotalsAnswer, GetTotalsResponse> toWire)
+    {
+        var key = new Key(request.TownshipId, request.Period, request.Indicators.Count == 0 ? string.Empty : string.Join(',', request.Indicators),
+            request.IncludeBreakdown, request.ComparePeriod);
+        if (_entries.TryGetValue(key, out var entry) && ReferenceEquals(entry.Answer, answer)) return entry.Response;
+        var response = toWire(answer);
+        Encoded.AddOrUpdate(response, response.ToByteArray());
+        Interlocked.Increment(ref _built);
+        if (_entries.Count >= Capacity) _entries.Clear();
+        _entries[key] = new Entry(answer, response);
+        return response;
+    }
+
+    /// <summary>Encodes a GetTotals response: the kept bytes of a message built here, else as protobuf always does.</summary>
+    public static readonly Marshaller<GetTotalsResponse> Marshaller = Marshallers.Create(
+        static (GetTotalsResponse message, SerializationContext context) =>
+        {
+            if (Encoded.TryGetValue(message, out var bytes))
+            {
+                context.Complete(bytes);
+                return;
+            }
+            context.SetPayloadLength(message.CalculateSize());
+            message.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        },
+        static context => GetTotalsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+
+    /// <summary>
+    /// Binds TownshipService as generated, but GetTotals with <see cref="Marshaller"/> (same service, method and
+    /// message types; only how the answer is encoded differs).
+    /// </summary>
+    public sealed class Binder(ServiceBinderBase inner) : ServiceBinderBase
+    {
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
+        {
+            if (method is Method<GetTotalsRequest, GetTotalsResponse> totals)
+            {
+                var cached = new Method<GetTotalsRequest, GetTotalsResponse>(totals.Type, totals.ServiceName, totals.Name, totals.RequestMarshaller, Marshaller);
+                inner.AddMethod((Method<TRequest, TResponse>)(object)cached, handler);
+                return;
+            }
+            inner.AddMethod(method, handler);
+        }
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(method, handler);
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(method, handler);
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(method, handler);
+    }
+}

@@ -1,0 +1,95 @@
+using Dongming.Contracts.V1;
+using Dongming.Server.Security;
+using Grpc.Core;
+using static Dongming.Server.Tests.Security.SecurityTestSupport;
+
+namespace Dongming.Server.Tests.Throughput;
+
+/// <summary>
+/// GetTotals answers are encoded once per totals version and request (src/Dongming.Server/Services/TotalsWire.cs):
+/// a kept answer is never stale, never another request's, and never reaches a caller the policy refuses.
+/// </summary>
+public sealed class TotalsAnswerCacheTests(DemoServerFixture fixture)
+{
+    private ServerProcess Server => fixture.Server;
+
+    /// <summary>A fresh township with two villages, each reporting livestock_sheep and livestock_breeding_cows.</summary>
+    private async Task<(string Township, string Village, string Other)> FreshTownshipAsync()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var township = "cache-" + tag;
+        await new TownshipService.TownshipServiceClient(Server.Channel).RegisterTownshipAsync(new RegisterTownshipRequest
+        {
+            Township = new Township { TownshipId = township, Name = "缓存镇", StatisticalCode = "", CodeSystem = "" },
+        });
+        var villages = new VillageService.VillageServiceClient(Server.Channel);
+        var reporting = new ReportingService.ReportingServiceClient(Server.Channel);
+        foreach (var (village, sheep) in new[] { ($"cv-{tag}-1", "10"), ($"cv-{tag}-2", "20") })
+        {
+            await villages.RegisterVillageAsync(new RegisterVillageRequest { VillageId = village, Name = "缓存村" + sheep, Kind = VillageKind.Village, TownshipId = township });
+            await reporting.ReportValuesAsync(Rpc.Report(village, "2024", ("livestock_sheep", sheep), ("livestock_breeding_cows", "1")));
+        }
+        return (township, $"cv-{tag}-1", $"cv-{tag}-2");
+    }
+
+    private static string Sheep(GetTotalsResponse r) => r.Totals.Single(t => t.Indicator == "livestock_sheep").Value;
+
+    [Fact]
+    public async Task GetTotals_AfterAReport_AnswersTheNewTotals_NotTheKeptOnes()
+    {
+        var (township, village, _) = await FreshTownshipAsync();
+        var client = new TownshipService.TownshipServiceClient(Server.Channel);
+        var request = new GetTotalsRequest { TownshipId = township, Period = "2024" };
+
+        var first = await client.GetTotalsAsync(request);
+        var again = await client.GetTotalsAsync(request);
+        Assert.Equal("30", Sheep(first));
+        Assert.Equal(first, again); // the same version answers the same (kept) bytes
+
+        await new ReportingService.ReportingServiceClient(Server.Channel).ReportValuesAsync(Rpc.Report(village, "2024", ("livestock_sheep", "15")));
+        var after = await client.GetTotalsAsync(request);
+        Assert.Equal("35", Sheep(after));
+        Assert.True(after.Version > first.Version, $"version {after.Version} after {first.Version}");
+    }
+
+    [Fact]
+    public async Task GetTotals_RequestsThatDiffer_EachGetTheirOwnAnswer_InAnyOrder()
+    {
+        var (township, village, other) = await FreshTownshipAsync();
+        var client = new TownshipService.TownshipServiceClient(Server.Channel);
+        var all = new GetTotalsRequest { TownshipId = township, Period = "2024" };
+        var sheepOnly = new GetTotalsRequest { TownshipId = township, Period = "2024", Indicators = { "livestock_sheep" } };
+        var withBreakdown = new GetTotalsRequest { TownshipId = township, Period = "2024", Indicators = { "livestock_sheep" }, IncludeBreakdown = true };
+
+        for (var round = 0; round < 2; round++)
+        {
+            var a = await client.GetTotalsAsync(all);
+            var s = await client.GetTotalsAsync(sheepOnly);
+            var b = await client.GetTotalsAsync(withBreakdown);
+            Assert.Contains(a.Totals, t => t.Indicator == "livestock_breeding_cows" && t.Value == "2");
+            Assert.Contains(a.Totals, t => t.Indicator == "livestock_sheep" && t.Value == "30");
+            Assert.All(a.Totals, t => Assert.Empty(t.Breakdown));
+            Assert.Equal("livestock_sheep", Assert.Single(s.Totals).Indicator);
+            Assert.Empty(s.Totals[0].Breakdown);
+            Assert.Equal([village, other], b.Totals.Single().Breakdown.Select(x => x.OrgUnitId).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task GetTotals_BreakdownKeptForStaff_IsStillDeniedToAReporter()
+    {
+        var (township, village, _) = await FreshTownshipAsync();
+        var withBreakdown = new GetTotalsRequest { TownshipId = township, Period = "2024", IncludeBreakdown = true };
+        var staff = new TownshipService.TownshipServiceClient(Server.As(Issuer(Server).Issue(
+            new TokenRequest("t-cache-staff", "镇干部", Roles.TownshipStaff, township, [], TimeSpan.FromHours(1)))));
+        var reporter = new TownshipService.TownshipServiceClient(Server.As(Issuer(Server).Issue(
+            new TokenRequest("t-cache-reporter", "报账员", Roles.VillageReporter, null, [village], TimeSpan.FromHours(1)))));
+
+        Assert.NotEmpty((await staff.GetTotalsAsync(withBreakdown)).Totals.First().Breakdown);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => reporter.GetTotalsAsync(withBreakdown).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        // Without the breakdown the reporter reads the township's totals.
+        var totals = await reporter.GetTotalsAsync(new GetTotalsRequest { TownshipId = township, Period = "2024" });
+        Assert.All(totals.Totals, t => Assert.Empty(t.Breakdown));
+    }
+}
