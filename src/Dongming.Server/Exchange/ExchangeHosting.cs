@@ -1,7 +1,7 @@
 using Dongming.Server.Services;
+using Dongming.Server.Settings;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Dongming.Server.Settings;
 
 namespace Dongming.Server.Exchange;
 
