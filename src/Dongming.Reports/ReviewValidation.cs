@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Dongming.Domain;
 
 namespace Dongming.Reports;
@@ -6,7 +8,7 @@ namespace Dongming.Reports;
 /// Checks a review's input before anything is written: every bad field at once (INVALID_ARGUMENT), with the
 /// domain's own rules for values (<see cref="Units.CheckValue"/>), periods, batches and ids.
 /// </summary>
-public static class ReviewValidation
+public static partial class ReviewValidation
 {
     /// <summary>Longest template text accepted.</summary>
     public const int MaxTemplateLength = 200_000;
@@ -107,6 +109,7 @@ public static class ReviewValidation
             if (string.IsNullOrWhiteSpace(template)) v.Add("template", "must not be empty (leave it out for the default template)");
             else if (template.Length > MaxTemplateLength) v.Add("template", $"must be at most {MaxTemplateLength} characters");
             else if (!Text.IsCleanText(template, allowNewLines: true)) v.Add("template", "must not contain control characters or invalid UTF-16");
+            else if (HugeRange(template) is { } range) v.Add("template", $"line {range.Line}: a range must have whole-number bounds at most {ReviewTemplates.MaxSteps} apart ({range.Text})");
         }
         v.ThrowIfAny();
     }
@@ -120,5 +123,33 @@ public static class ReviewValidation
             if (sources[j].Version < 0) v.Add($"{field}[{j}].version", "must not be negative");
             if (!seen.Add(sources[j].OrgUnitId ?? string.Empty)) v.Add($"{field}[{j}].org_unit_id", $"{sources[j].OrgUnitId} appears more than once");
         }
+    }
+
+    [GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(@"\(\s*(?<from>[^()]*?)\s*\.\.\s*(?<to>[^()]*?)\s*\)", RegexOptions.CultureInvariant)]
+    private static partial Regex Range();
+
+    /// <summary>
+    /// The first range (a..b) of a tag that is not two whole numbers at most <see cref="ReviewTemplates.MaxSteps"/>
+    /// apart: Liquid builds a range's items before the loop runs, so the bound on steps alone cannot stop a huge one.
+    /// </summary>
+    private static (int Line, string Text)? HugeRange(string template)
+    {
+        foreach (Match tag in Tag().Matches(template))
+        {
+            foreach (Match range in Range().Matches(tag.Value))
+            {
+                var ok = long.TryParse(range.Groups["from"].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var from)
+                    && long.TryParse(range.Groups["to"].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var to)
+                    && Math.Abs((decimal)to - from) <= ReviewTemplates.MaxSteps;
+                if (ok) continue;
+                var line = template.AsSpan(0, tag.Index + range.Index).Count('\n') + 1;
+                var text = range.Value.Length <= 40 ? range.Value : range.Value[..40] + "…";
+                return (line, text);
+            }
+        }
+        return null;
     }
 }

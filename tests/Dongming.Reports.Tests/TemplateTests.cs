@@ -122,6 +122,13 @@ public sealed class TemplateTests
     public void Render_EndlessTemplate_IsStopped() =>
         TemplateError("{% for i in (1..100000) %}{% for j in (1..100000) %}.{% endfor %}{% endfor %}");
 
+    [Theory]
+    [InlineData("{% for i in (1..100000000) %}x{% endfor %}", "line 1")]
+    [InlineData("羊\n{% for i in (1..f.livestock_sheep) %}x{% endfor %}", "line 2")]
+    [InlineData("{% assign r = (-9223372036854775808..9223372036854775807) %}", "line 1")]
+    public void Render_HugeOrUnboundedRange_IsRefusedBeforeItIsBuilt(string template, string line) =>
+        Assert.Contains(line + ": a range must have whole-number bounds", TemplateError(template).Message, StringComparison.Ordinal);
+
     [Fact]
     public void Render_NowIsTheYearsEnd_SoTheTextDoesNotDependOnTheClock()
     {

@@ -251,6 +251,34 @@ public sealed partial class ReviewEndToEndTests(ReviewServerFixture fixture) : I
         Assert.DoesNotContain(" at ", message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> HostileTemplates() =>
+    [
+        "{{", "{% if %}", "{% endfor %}", "{{ f.no_such_indicator | num }}", "{{ 5 | num }}", "{{ f.livestock_sheep | num: scale: \"千\" }}",
+        "{{ f.livestock_sheep | no_such_filter }}", "{% include 'other' %}", "{% for i in (1..100000000) %}x{% endfor %}",
+        "{{ f.livestock_sheep.no_such_member }}", "{{ cases.no_such_type.total | num }}", "羊\u0001", "{{ f.livestock_sheep | divided_by: 0 }}",
+        "{% assign x = f.livestock_sheep | plus: 1 %}{{ x | num }}", " ",
+    ];
+
+    [Theory]
+    [MemberData(nameof(HostileTemplates))]
+    public async Task RenderReview_HostileTemplate_InvalidArgumentOnTemplateOrRendered(string template)
+    {
+        var status = StatusCode.OK;
+        var fields = new List<string>();
+        try
+        {
+            var review = await Reports.RenderReviewAsync(new RenderReviewRequest { TownshipId = "dongming", Year = 2023, Format = ReviewFormat.Markdown, Template = template });
+            Assert.NotEmpty(review.Content);
+        }
+        catch (RpcException e)
+        {
+            status = e.StatusCode;
+            fields.AddRange(e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field) ?? []);
+            Assert.DoesNotContain("   at ", e.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.True(status == StatusCode.OK || (status == StatusCode.InvalidArgument && fields.SequenceEqual(["template"])), $"{status} [{string.Join(",", fields)}]");
+    }
+
     [Fact]
     public async Task RenderReview_BadShape_NamesEveryField()
     {
