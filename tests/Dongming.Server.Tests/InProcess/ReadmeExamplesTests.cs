@@ -50,7 +50,12 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    /// <summary>The examples against the default port, with the status each should answer.</summary>
+    /// <summary>
+    /// The examples against the default port, with the status each should answer. A line ending in <c>\</c> goes on
+    /// in the next; what a pipe does with the answer is not part of the call; <c>-d "…"</c> is read as the shell reads
+    /// it, with <c>$(b64 FILE)</c> as the base64 of that repository file; an example with a placeholder (…) is a
+    /// template, not a call.
+    /// </summary>
     public static IReadOnlyList<Example> Parse(string readme)
     {
         var examples = new List<Example>();
@@ -58,19 +63,33 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
-            if (!line.StartsWith("grpcurl ", StringComparison.Ordinal) || !line.Contains(" localhost:5080 ", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith("grpcurl ", StringComparison.Ordinal)) continue;
+            var first = i;
+            while (line.EndsWith('\\') && i + 1 < lines.Length) line = line[..^1].TrimEnd() + " " + lines[++i].Trim();
+            var pipe = line.IndexOf(" | ", StringComparison.Ordinal);
+            if (pipe > 0) line = line[..pipe];
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var method = words[^1];
-            if (!method.StartsWith("dongming.v1.", StringComparison.Ordinal)) continue; // list, health: ReadmeHealthTests
+            var at = Array.IndexOf(words, "localhost:5080");
+            if (at < 0 || at + 1 >= words.Length || !words[at + 1].StartsWith("dongming.v1.", StringComparison.Ordinal)) continue; // list, health: ReadmeHealthTests
+            var method = words[at + 1];
             var token = line.Contains("$TOKEN", StringComparison.Ordinal) ? "TOKEN" : "AUTH";
-            var comment = i > 0 && lines[i - 1].TrimStart().StartsWith('#') ? lines[i - 1] : "";
+            var comment = first > 0 && lines[first - 1].TrimStart().StartsWith('#') ? lines[first - 1] : "";
             var expected = StatusNames.Select((n, k) => (n, k)).Where(x => x.k > 0 && comment.Contains(x.n, StringComparison.Ordinal))
                 .Select(x => Enum.GetValues<StatusCode>()[x.k]).DefaultIfEmpty(StatusCode.OK).First();
-            var data = Regex.Match(line, "-d '([^']*)'");
-            examples.Add(new Example(i + 1, expected, token, method, data.Success ? data.Groups[1].Value : "{}", method.EndsWith("/WatchTotals", StringComparison.Ordinal)));
+            var single = Regex.Match(line, "-d '([^']*)'");
+            var quoted = Regex.Match(line, "-d \"((?:[^\"\\\\]|\\\\.)*)\"");
+            var json = single.Success ? single.Groups[1].Value
+                : quoted.Success ? Base64Files().Replace(quoted.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal),
+                    m => Convert.ToBase64String(File.ReadAllBytes(Path.Combine(RepoRoot(), m.Groups[1].Value))))
+                : "{}";
+            if (json.Contains('…', StringComparison.Ordinal)) continue;
+            examples.Add(new Example(first + 1, expected, token, method, json, method.EndsWith("/WatchTotals", StringComparison.Ordinal)));
         }
         return examples;
     }
+
+    [GeneratedRegex(@"\$\(b64 ([^)\s]+)\)")]
+    private static partial Regex Base64Files();
 
     private async Task<(StatusCode Status, string Detail)> RunAsync(Example example, string token)
     {
