@@ -17,9 +17,11 @@ internal sealed class Session : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers = [];
     private readonly TimeSpan _timeout;
+    private readonly bool _explicitTimeout;
 
-    private Session(CliConsole console, Uri server, string? token, string township, OutputFormat format, TimeSpan timeout, CancellationToken cancellationToken)
+    private Session(CliConsole console, Uri server, string? token, string township, OutputFormat format, TimeSpan timeout, bool explicitTimeout, CancellationToken cancellationToken)
     {
+        _explicitTimeout = explicitTimeout;
         Console = console;
         Server = server;
         HasToken = token is not null;
@@ -65,8 +67,6 @@ internal sealed class Session : IDisposable
     public CallOptions Call(TimeSpan? longDefault = null) =>
         new(_headers, DateTime.UtcNow + (_explicitTimeout ? _timeout : longDefault ?? _timeout), CancellationToken);
 
-    private bool _explicitTimeout;
-
     public void Show(IMessage answer, View view) => Render.Write(Console, Format, answer, view);
 
     public static Session Open(CliConsole console, GlobalOptions options, System.CommandLine.ParseResult result, CancellationToken cancellationToken)
@@ -84,7 +84,7 @@ internal sealed class Session : IDisposable
         var seconds = result.GetValue(options.Timeout);
         if (seconds is <= 0 or > 86400) throw new UsageException("--timeout must be 1..86400 seconds");
         var township = result.GetValue(options.Township) ?? CliApp.DefaultTownship;
-        return new Session(console, server, token, township, format, TimeSpan.FromSeconds(seconds ?? 60), cancellationToken) { _explicitTimeout = seconds is not null };
+        return new Session(console, server, token, township, format, TimeSpan.FromSeconds(seconds ?? 60), seconds is not null, cancellationToken);
     }
 
     /// <summary>--token, else --token-file, else DONGMING_TOKEN, else DONGMING_TOKEN_FILE; none: calls go without one.</summary>
