@@ -29,9 +29,19 @@ public static class SheetExport
     /// <summary>
     /// The header of an indicator column: its Chinese name and unit, "牛存栏（头）", and for an indicator with
     /// parts (computed, never entered) the mark "[计算]": "牲畜总存栏（头）[计算]" (XLSX shades those columns too).
+    /// A Chinese name that several indicators share is written as the code ("livestock_cattle（头）"), so the sheet
+    /// reads back to the same indicators.
     /// </summary>
     public static string IndicatorHeader(IndicatorCatalog catalog, IndicatorDefinition indicator) =>
-        $"{indicator.NameZh}（{UnitText.ChineseName(indicator.Unit)}）{(catalog.IsComputed(indicator.Code) ? IndicatorNames.ComputedMark : string.Empty)}";
+        IndicatorHeader(catalog, indicator, SharedNames(catalog));
+
+    private static string IndicatorHeader(IndicatorCatalog catalog, IndicatorDefinition indicator, HashSet<string> sharedNames) =>
+        $"{(sharedNames.Contains(Words.Key(indicator.NameZh)) ? indicator.Code : indicator.NameZh)}（{UnitText.ChineseName(indicator.Unit)}）{(catalog.IsComputed(indicator.Code) ? IndicatorNames.ComputedMark : string.Empty)}";
+
+    /// <summary>The Chinese names (as header keys) that more than one indicator of the catalog has.</summary>
+    private static HashSet<string> SharedNames(IndicatorCatalog catalog) =>
+        catalog.All.Select(i => Words.Key(i.NameZh)).Where(n => n.Length > 0).GroupBy(n => n, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
 
     public static byte[] Totals(TotalsSheet sheet, SheetFormat format) => Write(format, [TotalsContent(sheet)]);
 
@@ -72,7 +82,8 @@ public static class SheetExport
             .ToList();
         var bold = new CellLook(Bold: true);
         var header = new List<OutCell> { OutCell.Of(OrgUnitIdHeader, bold), OutCell.Of(OrgUnitNameHeader, bold), OutCell.Of(PeriodHeader, bold) };
-        header.AddRange(indicators.Select(i => OutCell.Of(IndicatorHeader(catalog, i), new CellLook(Bold: true, Shaded: catalog.IsComputed(i.Code)))));
+        var shared = SharedNames(catalog);
+        header.AddRange(indicators.Select(i => OutCell.Of(IndicatorHeader(catalog, i, shared), new CellLook(Bold: true, Shaded: catalog.IsComputed(i.Code)))));
         var period = sheet.Period.ToString();
 
         IReadOnlyList<OutCell> Row(string id, string name, IReadOnlyDictionary<string, SheetFigure>? figures, bool total)

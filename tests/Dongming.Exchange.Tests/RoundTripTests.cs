@@ -32,6 +32,31 @@ public class RoundTripTests
         Assert.Equal(TestData.Demo.Villages.Count + 2, read.RowsRead); // villages, 镇本级 and the checked total row
     }
 
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void IndicatorsSharingAChineseName_AreExportedByCode_AndReadBackToEach(SheetFormat format)
+    {
+        // Two indicators named the same (an admin may define them): their headers must not be ambiguous.
+        var twin = new IndicatorDefinition("livestock_sheep_twin", "羊存栏", "Sheep (twin)", "head", "livestock", IndicatorKind.Stock, EnteredAt.Village, null);
+        var catalog = new IndicatorCatalog([.. TestData.Demo.Indicators, twin]);
+        var figures = new Dictionary<string, SheetFigure>(StringComparer.Ordinal) { ["livestock_sheep"] = new(800), ["livestock_sheep_twin"] = new(7) };
+        var sheet = new TotalsSheet
+        {
+            Township = TestData.Demo.Township,
+            Period = TestData.Year2023,
+            Catalog = catalog,
+            Villages = [.. TestData.Demo.Villages.Where(v => v.VillageId == "datai")],
+            Values = new Dictionary<string, IReadOnlyDictionary<string, SheetFigure>>(StringComparer.Ordinal) { ["datai"] = figures },
+            Totals = figures,
+            Indicators = ["livestock_sheep", "livestock_sheep_twin"],
+        };
+
+        var read = SheetImport.Values(new SheetFile(SheetExport.Totals(sheet, format), "totals"), new ValuesContext(catalog, TestData.Demo.Township, TestData.Demo.Villages, TestData.Year2023));
+
+        Assert.True(read.Ok, TestData.Dump(read));
+        Assert.Equal(new HashSet<string> { "datai|2023|livestock_sheep|800|False", "datai|2023|livestock_sheep_twin|7|False" }, Imported(read));
+    }
+
     [Fact]
     public void CsvExport_HasAByteOrderMark_ForExcel()
     {

@@ -74,7 +74,8 @@ internal sealed class IndicatorNames
             return true;
         }
         var key = Words.Key(t);
-        if (_sharedNames.TryGetValue(key, out var codes) && codes.Count > 1)
+        var bareName = Words.SplitBracket(t) is { } b ? Words.Key(b.Name) : key;
+        if ((_sharedNames.TryGetValue(key, out var codes) || _sharedNames.TryGetValue(bareName, out codes)) && codes.Count > 1)
         {
             error = $"\"{text}\" is the name of several indicators ({string.Join(", ", codes)}): write the indicator code instead";
             return false;
