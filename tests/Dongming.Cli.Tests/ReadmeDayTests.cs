@@ -51,15 +51,15 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
     }
 
     /// <summary>The lines of the section's code blocks that run the tool.</summary>
-    public static List<string> DayLines(string readme)
+    public static List<string> DayLines(string readme, string section = "## A day in the life (the `dongming` tool)")
     {
-        var start = readme.IndexOf("## A day in the life (the `dongming` tool)", StringComparison.Ordinal);
-        Assert.True(start >= 0, "the README has no day-in-the-life section");
+        var start = readme.IndexOf(section, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"the README has no section {section}");
         var end = readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
-        var section = readme[start..(end < 0 ? readme.Length : end)];
+        var body = readme[start..(end < 0 ? readme.Length : end)];
         var lines = new List<string>();
         var inCode = false;
-        foreach (var raw in section.Split('\n'))
+        foreach (var raw in body.Split('\n'))
         {
             var line = raw.Trim();
             if (line.StartsWith("```", StringComparison.Ordinal)) inCode = !inCode;
@@ -69,7 +69,7 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
     }
 
     /// <summary>A command line split as a shell splits it (double quotes group, <c>$TOKEN</c> kept as a word).</summary>
-    private static List<string> Words(string line)
+    internal static List<string> Words(string line)
     {
         var words = new List<string>();
         var word = new StringBuilder();
