@@ -1,4 +1,5 @@
 using Dongming.Contracts.V1;
+using Dongming.Tests.Shared;
 using Google.Protobuf;
 
 namespace Dongming.Cli.Tests;
@@ -117,7 +118,7 @@ public sealed class ExchangeCommandTests(CliServerFixture fixture)
     [InlineData("catalog.xlsx", "catalog")]
     public async Task ImportShippedFile_DryRunOnTheDemo_ChangesNothing(string file, string kind)
     {
-        var path = Path.Combine(ReadmeDayTests.RepoRoot(), "samples", "dongming-2023", file);
+        var path = Path.Combine(Repository.Root, "samples", "dongming-2023", file);
 
         var run = await Cli.Run(fixture.Server, "import", path, "--kind", kind, "--dry-run", "--output", "json");
 

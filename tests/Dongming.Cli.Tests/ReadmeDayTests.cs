@@ -1,5 +1,6 @@
 using System.Text;
 using Dongming.Server.Tests;
+using Dongming.Tests.Shared;
 
 namespace Dongming.Cli.Tests;
 
@@ -23,7 +24,7 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
     [Fact]
     public async Task ReadmeDay_EveryCommandInOrder_Succeeds()
     {
-        var lines = DayLines(File.ReadAllText(Path.Combine(RepoRoot(), "README.md")));
+        var lines = DayLines(File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
         Assert.True(lines.Count >= 10, $"only {lines.Count} dongming lines found");
         var server = fixture.Server;
         var reporter = await Cli.IssueReporterTokenAsync(server.DataDirectory, "datai");
@@ -39,7 +40,7 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
             var args = Words(line).Skip(1).Select(w => w == "$TOKEN" ? reporter : w).ToArray();
             for (var i = 0; i < args.Length; i++)
             {
-                if (args[i].StartsWith("samples/", StringComparison.Ordinal)) args[i] = Path.Combine(RepoRoot(), args[i]);
+                if (args[i].StartsWith("samples/", StringComparison.Ordinal)) args[i] = Path.Combine(Repository.Root, args[i]);
                 if (args[i] == "-o" && i + 1 < args.Length) args[i + 1] = Path.Combine(output, args[i + 1]);
             }
             var run = await Cli.RunWith(environment, args);
@@ -88,10 +89,4 @@ public sealed class ReadmeDayTests(ReadmeDayFixture fixture) : IClassFixture<Rea
         return words;
     }
 
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("no Dongming.sln above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dongming.Contracts.V1;
 using Dongming.Server.Tests;
+using Dongming.Tests.Shared;
 
 namespace Dongming.Cli.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ReadmeSetupTests
     [Fact]
     public async Task ReadmeSetup_OnAnEmptyServer_GivesTheTotalsOfTheWorkReport_AndItsExportReadsBackAsNoChange()
     {
-        var root = ReadmeDayTests.RepoRoot();
+        var root = Repository.Root;
         var lines = ReadmeDayTests.DayLines(File.ReadAllText(Path.Combine(root, "README.md")), Section);
         Assert.True(lines.Count >= 6, $"only {lines.Count} dongming lines found");
         await using var server = await ServerProcess.StartAsync(demo: false);

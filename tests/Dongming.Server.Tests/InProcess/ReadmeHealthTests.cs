@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dongming.Storage;
+using Dongming.Tests.Shared;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -22,7 +23,7 @@ public sealed partial class ReadmeHealthTests(InProcessServerFixture fixture) : 
         var data = new TheoryData<string, string>();
         foreach (var readme in new[] { "README.md", "k8s/README.md" })
         {
-            foreach (Match m in GrpcurlLine().Matches(File.ReadAllText(Path.Combine(RepoRoot(), readme))))
+            foreach (Match m in GrpcurlLine().Matches(File.ReadAllText(Path.Combine(Repository.Root, readme))))
             {
                 var line = m.Value.Trim().TrimEnd('`', '.');
                 if (line.Contains(" -H ", StringComparison.Ordinal) || !line.Contains("grpc.health.v1.Health/", StringComparison.Ordinal)) continue;
@@ -116,14 +117,6 @@ public sealed partial class ReadmeHealthTests(InProcessServerFixture fixture) : 
         return field.EnumType.FindValueByNumber(value).Name;
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("repository root not found");
-    }
 
     [GeneratedRegex(@"grpcurl [^\n]*")]
     private static partial Regex GrpcurlLine();

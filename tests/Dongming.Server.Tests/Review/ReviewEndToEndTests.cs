@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Dongming.Contracts.V1;
+using Dongming.Tests.Shared;
 using Grpc.Core;
 using static Dongming.Server.Tests.QualitySupport;
 
@@ -137,7 +138,7 @@ public sealed partial class ReviewEndToEndTests(ReviewServerFixture fixture) : I
     [Fact]
     public void Review2023_Sample_IsTheRenderedOne()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var folder = Path.Combine(root, "samples", "dongming-2023");
         var md = Path.Combine(folder, "review-2023.md");
         var docx = Path.Combine(folder, "review-2023.docx");
@@ -328,10 +329,4 @@ public sealed partial class ReviewEndToEndTests(ReviewServerFixture fixture) : I
         return blocks;
     }
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Dongming.sln not found above the test output folder");
-    }
 }

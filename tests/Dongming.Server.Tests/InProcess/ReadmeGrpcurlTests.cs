@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Dongming.Server.Security;
+using Dongming.Tests.Shared;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -14,7 +15,7 @@ namespace Dongming.Server.Tests.InProcess;
 /// answers OK unless the comment line above it names the status it shows (e.g. <c>PERMISSION_DENIED</c>).
 /// grpcurl itself is not installable here; this is its path.
 /// </summary>
-public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : IClassFixture<ReadmeServerFixture>
+public sealed partial class ReadmeGrpcurlTests(ReadmeServerFixture fixture) : IClassFixture<ReadmeServerFixture>
 {
     private static readonly string[] StatusNames = Enum.GetNames<StatusCode>().Select(ToUpperSnake).ToArray();
 
@@ -27,7 +28,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
     [Fact]
     public void Readme_HasExamplesForEveryService()
     {
-        var examples = Parse(File.ReadAllText(Path.Combine(RepoRoot(), "README.md")));
+        var examples = Parse(File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
         var services = examples.Select(e => e.Method[..e.Method.LastIndexOf('/')]).ToHashSet();
         // Every service the server serves (the policy table has a row for each of its RPCs).
         var served = AccessPolicy.Table.Keys.Select(k => k.Split('/')[1]).Distinct(StringComparer.Ordinal);
@@ -37,7 +38,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
     [Fact]
     public async Task ReadmeExamples_InOrder_AnswerAsTheReadmeSays()
     {
-        var examples = Parse(File.ReadAllText(Path.Combine(RepoRoot(), "README.md")));
+        var examples = Parse(File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
         Assert.True(examples.Count > 40, $"only {examples.Count} examples found");
         var reporter = fixture.Server.Issuer.Issue(new TokenRequest("u123", "张三", Roles.VillageReporter, null, ["datai"], TimeSpan.FromDays(30)));
         var failures = new List<string>();
@@ -80,7 +81,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
             var quoted = Regex.Match(line, "-d \"((?:[^\"\\\\]|\\\\.)*)\"");
             var json = single.Success ? single.Groups[1].Value
                 : quoted.Success ? Base64Files().Replace(quoted.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal),
-                    m => Convert.ToBase64String(File.ReadAllBytes(Path.Combine(RepoRoot(), m.Groups[1].Value))))
+                    m => Convert.ToBase64String(File.ReadAllBytes(Path.Combine(Repository.Root, m.Groups[1].Value))))
                 : "{}";
             if (json.Contains('…', StringComparison.Ordinal)) continue;
             examples.Add(new Example(first + 1, expected, token, method, json, method.EndsWith("/WatchTotals", StringComparison.Ordinal)));
@@ -156,14 +157,6 @@ public sealed partial class ReadmeExamplesTests(ReadmeServerFixture fixture) : I
 
     private static string ToUpperSnake(string name) => Regex.Replace(name, "(?<=[a-z])([A-Z])", "_$1").ToUpperInvariant();
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("repository root not found");
-    }
 }
 
 /// <summary>A server with the demo data, as a user's first start has it.</summary>

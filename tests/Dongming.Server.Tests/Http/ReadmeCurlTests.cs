@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dongming.Tests.Shared;
 
 namespace Dongming.Server.Tests.Http;
 
@@ -9,14 +10,14 @@ namespace Dongming.Server.Tests.Http;
 /// <c>-d</c> a POST body, <c>$TOKEN</c> the admin token) to the demo server's HTTP/JSON port. An example whose comment
 /// names a status (401, 400) must answer it; every other one must answer 200 with a JSON body.
 /// </summary>
-public sealed partial class ReadmeExamplesTests(DemoServerFixture fixture)
+public sealed partial class ReadmeCurlTests(DemoServerFixture fixture)
 {
     private ServerProcess Server => fixture.Server;
 
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
-        var readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var start = readme.IndexOf("\n## HTTP/JSON", StringComparison.Ordinal);
         var section = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
         var expected = 200;
@@ -104,14 +105,6 @@ public sealed partial class ReadmeExamplesTests(DemoServerFixture fixture)
         return words;
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dongming.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("repository root not found");
-    }
 
     [GeneratedRegex(@"\b[45]\d\d\b")]
     private static partial Regex Status();
