@@ -134,6 +134,30 @@ public sealed partial class LedgerEffect
     public Dictionary<string, ApprovalState?> Approvals { get; } = new(StringComparer.Ordinal);
 
     public bool IsEmpty => Figures.Count == 0 && Cases.Count == 0 && Targets.Count == 0 && Approvals.Count == 0;
+
+    /// <summary>
+    /// The contribution change of several effects committed in this order (one journal append of a batch): for each
+    /// key, the last effect's value — each holds the value after it, never a difference.
+    /// </summary>
+    public static LedgerEffect Merge(IReadOnlyList<LedgerEffect> effects)
+    {
+        if (effects.Count == 1) return effects[0];
+        var merged = new LedgerEffect { Event = effects[^1].Event, Version = effects[^1].Version };
+        foreach (var e in effects)
+        {
+            foreach (var (k, v) in e.Figures) merged.Figures[k] = v;
+            foreach (var (k, v) in e.Cases) merged.Cases[k] = v;
+            foreach (var (k, v) in e.Targets) merged.Targets[k] = v;
+            foreach (var (k, v) in e.Approvals) merged.Approvals[k] = v;
+        }
+        return merged;
+    }
+}
+
+/// <summary>What a tentative <see cref="LedgerState.CommitTentatively"/> replaced, to be put back by <see cref="LedgerState.Revert"/>.</summary>
+public sealed class LedgerUndo
+{
+    internal List<Action> Steps { get; } = [];
 }
 
 /// <summary>
@@ -277,6 +301,66 @@ public sealed partial class LedgerState
         }
         CommitTarget(effect);
         CommitApprovals(effect);
+    }
+
+    /// <summary>
+    /// Commits an effect so that the next one of a batch is prepared against it, and returns how to take it back: a
+    /// ledger prepares a batch of writes in one turn, one after the other, and reverts them all before the append is
+    /// awaited — reads between its awaits see only durable state (see LedgerGrain.Batching.cs).
+    /// </summary>
+    public LedgerUndo CommitTentatively(LedgerEffect effect)
+    {
+        var undo = new LedgerUndo();
+        var (registration, retiredFrom) = (Registration, RetiredFrom);
+        undo.Steps.Add(() => (Registration, RetiredFrom) = (registration, retiredFrom));
+        foreach (var key in effect.Entered.Keys)
+        {
+            Keep(undo, Entered, key);
+            KeepIndex(undo, FigureEvents, key);
+        }
+        foreach (var key in effect.Effective.Keys) Keep(undo, Figures, key);
+        if (effect.Case is { } c)
+        {
+            Keep(undo, Cases, c.CaseId);
+            KeepIndex(undo, CaseEvents, c.CaseId);
+        }
+        if (effect.SetTarget is { } t)
+        {
+            Keep(undo, Targets, t.Key);
+            KeepIndex(undo, TargetEvents, t.Key);
+        }
+        foreach (var key in effect.Approvals.Keys) Keep(undo, Approvals, key);
+        Commit(effect);
+        return undo;
+    }
+
+    /// <summary>Takes back tentative commits, the last first.</summary>
+    public static void Revert(IReadOnlyList<LedgerUndo> undos)
+    {
+        for (var u = undos.Count - 1; u >= 0; u--)
+        {
+            var steps = undos[u].Steps;
+            for (var i = steps.Count - 1; i >= 0; i--) steps[i]();
+        }
+    }
+
+    private static void Keep<T>(LedgerUndo undo, Dictionary<string, T> map, string key)
+    {
+        if (map.TryGetValue(key, out var old)) undo.Steps.Add(() => map[key] = old);
+        else undo.Steps.Add(() => map.Remove(key));
+    }
+
+    private static void KeepIndex(LedgerUndo undo, Dictionary<string, List<long>> index, string key)
+    {
+        if (index.TryGetValue(key, out var versions))
+        {
+            var count = versions.Count;
+            undo.Steps.Add(() => versions.RemoveRange(count, versions.Count - count));
+        }
+        else
+        {
+            undo.Steps.Add(() => index.Remove(key));
+        }
     }
 
     private static void Index(Dictionary<string, List<long>> index, string key, long version)

@@ -29,6 +29,8 @@ public static class GrainKeys
 // shape has no domain counterpart (CatalogSnapshot, RepairResult). Commands arrive as the caller sent them and the
 // grain that owns the data validates them with the one domain function for that request.
 //
+// ReportValues and ClearValues are [AlwaysInterleave] too: they queue, and the ledger writes the queue in batches, one
+// append at a time (src/Dongming.Grains/LedgerGrain.Batching.cs); its other writes run alone.
 // Reads of committed state are [AlwaysInterleave]: a ledger applies an event to its state only after it is durable
 // (LedgerState.Prepare/Commit), so a read between two awaits of a write sees persisted state — and reads never queue
 // behind writes or deadlock with a township waiting on them. Calls that read the journal or write take the caller's
@@ -54,7 +56,7 @@ public interface ILedgerGrain : IGrainWithStringKey
     /// Reports values, all or nothing; a retried request id applies once. Refused (FAILED_PRECONDITION) where an approval
     /// locks them; answered with the validation warnings of the org unit's figures after it (a village's).
     /// </summary>
-    [Alias("ReportValues")] Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default);
+    [Alias("ReportValues"), AlwaysInterleave] Task<ReportReceipt> ReportValues(ReportCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Checks reports as <see cref="ReportValues"/> would (validation, retirement, approval locks) without writing any:
@@ -63,7 +65,7 @@ public interface ILedgerGrain : IGrainWithStringKey
     [Alias("CheckReports"), AlwaysInterleave] Task<IReadOnlyList<ReportCheck>> CheckReports(IReadOnlyList<ReportCommand> commands);
 
     /// <summary>Revises values to "no value" (audited); a retried request id applies once.</summary>
-    [Alias("ClearValues")] Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default);
+    [Alias("ClearValues"), AlwaysInterleave] Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Figures of a period (computed and rolled-up ones included); <paramref name="period"/> is validated here.</summary>
     [Alias("GetValues"), AlwaysInterleave] Task<LedgerValues> GetValues(string period, ImmutableArray<string> indicators);

@@ -147,6 +147,32 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         }
     }
 
+    /// <summary>
+    /// Persists several events in one append (one durable commit for all; all or nothing), then runs
+    /// <paramref name="commit"/> to apply them — a step that must not fail. Returns
+    /// <see cref="AppendOutcome.DuplicateRequest"/> (nothing written) when one of their request ids was already applied.
+    /// </summary>
+    protected async Task<AppendOutcome> PersistBatchAsync(IReadOnlyList<(TEvent Event, string RequestId, string Fingerprint)> events, Action commit, CancellationToken cancellationToken = default)
+    {
+        var payloads = events.Select(e => JsonSerializer.SerializeToUtf8Bytes(e.Event, Json)).ToList();
+        var appended = events.Select((e, i) => new NewEvent(typeof(TEvent).Name, payloads[i], e.RequestId, e.Fingerprint)).ToList();
+        var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, appended), cancellationToken);
+        switch (outcome)
+        {
+            case AppendOutcome.Appended:
+                Version += events.Count;
+                commit();
+                _bytesSinceSnapshot += payloads.Sum(p => (long)p.Length);
+                SnapshotIfDue();
+                return outcome;
+            case AppendOutcome.DuplicateRequest:
+                return outcome;
+            default:
+                DeactivateOnIdle();
+                throw DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
+        }
+    }
+
     /// <summary>Persists an event whose fold is the grain's <see cref="Apply"/> (it cannot fail once checked).</summary>
     protected Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default) =>
         PersistAsync(e, requestId, fingerprint, version => Apply(e, version), cancellationToken);

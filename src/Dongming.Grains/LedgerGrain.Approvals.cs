@@ -5,20 +5,9 @@ using Dongming.Storage;
 
 namespace Dongming.Grains;
 
-/// <summary>A ledger's approvals of data sets, and the validation warnings its reports are answered with.</summary>
+/// <summary>A ledger's approvals of data sets.</summary>
 public sealed partial class LedgerGrain
 {
-    /// <summary>
-    /// The warnings of a report: the village-scope rules naming its indicators that the org unit's figures of the period
-    /// break once it is applied (computed before it is appended, so they are kept with it).
-    /// </summary>
-    private async Task<IReadOnlyList<ValidationWarning>> WarningsAsync(ValuesReported report, Period period)
-    {
-        var quality = await catalogs.QualityAsync();
-        var effect = State.Prepare(report, Version + 1, _catalog);
-        return TownshipQuality.Warnings(quality, OrgUnitId, period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, period));
-    }
-
     public async Task<ApprovalState> ChangeApproval(ApprovalCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         var info = Info();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Dongming.Quality;
 using Dongming.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -75,9 +76,11 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
     {
         var info = Info();
         var report = Reporting.Validate(await catalogs.ForCodesAsync(command.Lines.Select(l => l.Indicator)), info.Level, command with { OrgUnitId = OrgUnitId });
+        // A village's report is answered with the warnings of the village-scope rules it breaks (kept with its event).
+        var quality = info.Level == OrgUnitLevel.Village ? await catalogs.QualityAsync() : null;
         return await WriteValuesAsync(report.Period, [.. report.Figures.Select(f => f.Indicator)],
             new ValuesReported(Meta(actor, report.RequestId), report.Period.ToString(), report.Figures, report.Comment),
-            report.RequestId, report.Fingerprint, report.Figures.Count, cancellationToken);
+            quality, report.RequestId, report.Fingerprint, report.Figures.Count, cancellationToken);
     }
 
     public async Task<ReportReceipt> ClearValues(ClearCommand command, Actor actor, CancellationToken cancellationToken = default)
@@ -85,34 +88,45 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         var info = Info();
         var clear = Reporting.Validate(await catalogs.ForCodesAsync(command.Indicators), info.Level, command with { OrgUnitId = OrgUnitId });
         return await WriteValuesAsync(clear.Period, clear.Indicators, new ValuesCleared(Meta(actor, clear.RequestId), clear.Period.ToString(), clear.Indicators, clear.Reason),
-            clear.RequestId, clear.Fingerprint, 0, cancellationToken);
+            null, clear.RequestId, clear.Fingerprint, 0, cancellationToken);
     }
 
     /// <summary>
-    /// Writes a change of figures: refused when the org unit no longer counts in the period or an approval locks any of
+    /// Writes a change of figures, batched with the writes that arrive while an append is in flight
+    /// (LedgerGrain.Batching.cs): refused when the org unit no longer counts in the period or an approval locks any of
     /// <paramref name="indicators"/> there — unless it is a retry of a request already applied, which keeps its first
     /// answer. A village's report is answered with the validation warnings of its figures after it.
     /// </summary>
-    private async Task<ReportReceipt> WriteValuesAsync(Period period, IReadOnlyList<string> indicators, LedgerEvent e, string requestId, string fingerprint, int values,
-        CancellationToken cancellationToken)
+    private async Task<ReportReceipt> WriteValuesAsync(Period period, IReadOnlyList<string> indicators, LedgerEvent e, QualityCatalog? quality, string requestId, string fingerprint,
+        int values, CancellationToken cancellationToken)
     {
-        try
+        // The catalog the request was validated with (the silo's copy, refreshed for its codes): an indicator defined
+        // after this ledger was loaded must roll up to quarters and years and sum into its parents like the others.
+        _catalog = await catalogs.GetAsync();
+        var write = new PendingWrite(requestId, fingerprint, version =>
         {
             State.CheckCounts(OrgUnitId, period);
             State.CheckUnlocked(OrgUnitId, period, indicators);
+            var effect = State.Prepare(e, version, _catalog);
+            return e is ValuesReported report && quality is not null
+                ? (report with { Warnings = TownshipQuality.Warnings(quality, OrgUnitId, period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, period)) }, effect)
+                : (e, effect);
+        });
+        WriteOutcome outcome;
+        try
+        {
+            outcome = await EnqueueAsync(write, cancellationToken);
         }
         catch (DomainException ex) when (ex.Kind == ErrorKind.FailedPrecondition)
         {
             if (await FindReplayAsync(requestId, fingerprint) is { } first) return Receipt(first);
             throw;
         }
-        if (e is ValuesReported report && State.Info(OrgUnitId)?.Level == OrgUnitLevel.Village) e = report with { Warnings = await WarningsAsync(report, period) };
-        var (version, replay) = await WriteAsync(e, requestId, fingerprint, cancellationToken);
-        if (replay is not null) return Receipt(replay);
+        if (outcome.Replay is not null) return Receipt(outcome.Replay);
         ServiceMetrics.ValuesReported.Add(values);
-        var warnings = (e as ValuesReported)?.Warnings ?? [];
+        var warnings = (outcome.Event as ValuesReported)?.Warnings ?? [];
         foreach (var w in warnings) ServiceMetrics.ValidationWarnings.Add(1, new KeyValuePair<string, object?>("importance", w.Importance));
-        return new ReportReceipt(OrgUnitId, version, false, warnings);
+        return new ReportReceipt(OrgUnitId, outcome.Version, false, warnings);
     }
 
     /// <summary>The first answer of a write of values: its version, and the warnings its report was answered with.</summary>
@@ -121,19 +135,11 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
 
     /// <summary>
     /// Checks what the event does (it must fold), appends it, applies it, and brings the township's totals up to date
-    /// before answering. A replayed request id applies nothing and sends nothing.
+    /// before answering — for the calls that run alone (LedgerGrain.Batching.cs). A replayed request id applies
+    /// nothing and sends nothing.
     /// </summary>
-    private async Task<(long Version, JournalEvent? Replay)> WriteAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken)
-    {
-        // The catalog the request was validated with (the silo's copy, refreshed for its codes): an indicator defined
-        // after this ledger was loaded must roll up to quarters and years and sum into its parents like the others.
-        _catalog = await catalogs.GetAsync();
-        var baseVersion = Version;
-        var effect = State.Prepare(e, baseVersion + 1, _catalog);
-        var result = await PersistAsync(e, requestId, fingerprint, _ => State.Commit(effect), cancellationToken);
-        if (result.Replay is null) await NotifyTownshipAsync(baseVersion, effect);
-        return result;
-    }
+    private Task<(long Version, JournalEvent? Replay)> WriteAsync(LedgerEvent e, string requestId, string fingerprint, CancellationToken cancellationToken) =>
+        WriteAloneAsync(e, requestId, fingerprint, cancellationToken);
 
     private async Task NotifyTownshipAsync(long baseVersion, LedgerEffect effect)
     {

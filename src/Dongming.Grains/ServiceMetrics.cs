@@ -29,6 +29,10 @@ public static class ServiceMetrics
         "Validation rules broken by the figures of a report (returned as warnings, never a refusal).");
 
     /// <summary>Approval steps taken (submit, approve, reject, unapprove), by step.</summary>
+    /// <summary>Events per journal append of a ledger (writes that arrived while the previous append was in flight share one).</summary>
+    public static readonly Histogram<long> LedgerBatchEvents = Meter.CreateHistogram<long>("dongming.ledger.batch_events", "{event}",
+        "Events written by one journal append of a ledger.", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
+
     public static readonly Counter<long> ApprovalSteps = Meter.CreateCounter<long>("dongming.approvals", "{step}", "Approval steps taken on data sets.");
 
     private static readonly ConcurrentDictionary<string, (long Open, long Overdue)> CaseCounts = new(StringComparer.Ordinal);

@@ -210,10 +210,39 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
 
     public async Task<AppendOutcome> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
+        if (AppendHolds.TryGetValue(request.Stream, out var gate))
+        {
+            AppendsHeld.GetOrAdd(request.Stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await gate.Task;
+        }
         var outcome = await inner.AppendAsync(request, cancellationToken);
-        if (outcome == AppendOutcome.Appended) _counters.Appended(request);
+        if (outcome == AppendOutcome.Appended)
+        {
+            _counters.Appended(request);
+            AppendSizes.GetOrAdd(request.Stream, _ => new ConcurrentQueue<int>()).Enqueue(request.Events.Count);
+        }
         return outcome;
     }
+
+    /// <summary>Appends to the stream wait for the returned gate to open (a slow commit, held on purpose).</summary>
+    public static TaskCompletionSource HoldAppends(string stream) => AppendHolds.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Appends to the stream no longer wait.</summary>
+    public static void ReleaseAppends(string stream)
+    {
+        if (AppendHolds.TryRemove(stream, out var gate)) gate.TrySetResult();
+        AppendsHeld.TryRemove(stream, out _);
+    }
+
+    /// <summary>A held append to the stream has started.</summary>
+    public static Task AppendHeld(string stream) => AppendsHeld.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>The number of events of each append written to the stream, in order.</summary>
+    public static IReadOnlyList<int> AppendSizesOf(string stream) => AppendSizes.TryGetValue(stream, out var sizes) ? [.. sizes] : [];
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> AppendHolds = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> AppendsHeld = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> AppendSizes = new(StringComparer.Ordinal);
 
     public async Task SaveCheckpointAsync(Snapshot checkpoint, CancellationToken cancellationToken = default)
     {
