@@ -74,9 +74,11 @@ public sealed record ImportProgress(
     [property: Id(11)] int PartsApplied, [property: Id(12)] int RowsRead);
 
 /// <summary>What a ledger says of a report it was asked to check (<see cref="ILedgerGrain.CheckReports"/>).</summary>
+/// <param name="Warnings">The validation warnings the report would be answered with (a village's; never a refusal).</param>
 [GenerateSerializer, Immutable, Alias("Dongming.ReportCheck")]
 public sealed record ReportCheck(
-    [property: Id(0)] IReadOnlyList<ReportedFigure> Held, [property: Id(1)] string? Error, [property: Id(2)] IReadOnlyList<FieldViolation> Violations);
+    [property: Id(0)] IReadOnlyList<ReportedFigure> Held, [property: Id(1)] string? Error, [property: Id(2)] IReadOnlyList<FieldViolation> Violations,
+    [property: Id(3)] IReadOnlyList<ValidationWarning>? Warnings = null);
 
 /// <summary>
 /// Exports of a township's sheets (a stateless worker: it reads the roster, the catalog and the township's kept totals

@@ -1,5 +1,6 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Dongming.Quality;
 
 namespace Dongming.Grains;
 
@@ -11,6 +12,8 @@ public sealed partial class LedgerGrain
     {
         var info = Info();
         var catalog = await catalogs.ForCodesAsync(commands.SelectMany(c => c.Lines.Select(l => l.Indicator)));
+        var quality = info.Level == OrgUnitLevel.Village ? await catalogs.QualityAsync() : null;
+        _catalog = await catalogs.GetAsync();
         var checks = new List<ReportCheck>(commands.Count);
         foreach (var command in commands)
         {
@@ -24,7 +27,15 @@ public sealed partial class LedgerGrain
                 {
                     if (State.Entered.TryGetValue(FigureKey.Of(report.Period, f.Indicator), out var entered)) held.Add(new ReportedFigure(f.Indicator, entered.Value, entered.AtLeast));
                 }
-                checks.Add(new ReportCheck(held, null, []));
+                // The warnings ReportValues would answer with: the rules its figures break once applied (each report
+                // checked against the ledger as it is, like its other checks).
+                IReadOnlyList<ValidationWarning> warnings = [];
+                if (quality is not null)
+                {
+                    var effect = State.Prepare(new ValuesReported(EventMeta.Of(Actor.System, clock.GetUtcNow(), report.RequestId), report.Period.ToString(), report.Figures, null), Version + 1, _catalog);
+                    warnings = TownshipQuality.Warnings(quality, OrgUnitId, report.Period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, report.Period));
+                }
+                checks.Add(new ReportCheck(held, null, [], warnings));
             }
             catch (DomainException e)
             {

@@ -88,11 +88,11 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
             return Answer(recorded, await ApplyAsync(recorded, actor), applied: true);
         }
 
-        var (read, problems, changes, unchanged) = await CheckAsync(command, period);
+        var (read, problems, changes, unchanged, warnings) = await CheckAsync(command, period);
         var newCount = changes.Count(c => c.Old is null);
         if (problems.Count > 0 || command.DryRun)
             return new ValuesImportAnswer(ImportId, read.RowsRead, problems.Count > 0 ? 0 : newCount, problems.Count > 0 ? 0 : changes.Count - newCount,
-                problems.Count > 0 ? 0 : unchanged, problems, problems.Count > 0 ? [] : changes, false, []);
+                problems.Count > 0 ? 0 : unchanged, problems, problems.Count > 0 ? [] : changes, false, problems.Count > 0 ? [] : warnings);
 
         var plan = new ImportPlanned(EventMeta.Of(actor, clock.GetUtcNow(), ImportId), "values", command.TownshipId, command.FileName, sha, read.RowsRead, unchanged,
             Parts(changes, command.FileName));
@@ -115,7 +115,7 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
     /// Reads the file and checks every value read with the ledger that would take it (ReportValues' checks, without
     /// writing): the errors of the file and of the ledgers, or what would change.
     /// </summary>
-    private async Task<(ValuesRead Read, List<ImportProblem> Problems, List<ImportedChange> Changes, int Unchanged)> CheckAsync(ValuesImportCommand command, Period? period)
+    private async Task<(ValuesRead Read, List<ImportProblem> Problems, List<ImportedChange> Changes, int Unchanged, List<ImportedWarning> Warnings)> CheckAsync(ValuesImportCommand command, Period? period)
     {
         var township = await refs.Roster.GetTownship(command.TownshipId) ?? throw DomainException.NotFound($"township {command.TownshipId} not found");
         var villages = await refs.Roster.VillagesOf(command.TownshipId) ?? [];
@@ -146,9 +146,11 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
         }));
 
         var changes = new List<ImportedChange>();
+        var warnings = new List<ImportedWarning>();
         var unchanged = 0;
         foreach (var (chunk, check) in checks)
         {
+            warnings.AddRange((check.Warnings ?? []).Select(w => new ImportedWarning(chunk[0].OrgUnitId, chunk[0].Period.ToString(), w)));
             if (check.Error is { } error)
             {
                 problems.AddRange(Problems(chunk, error, check.Violations));
@@ -163,7 +165,8 @@ public sealed partial class ImportGrain(IJournalStore store, CatalogCache catalo
             }
         }
         var ordered = problems.Distinct().OrderBy(p => p.Row).ThenBy(p => p.Column.Length).ThenBy(p => p.Column, StringComparer.Ordinal).ToList();
-        return (read, ordered, Ordered(changes), unchanged);
+        return (read, ordered, Ordered(changes), unchanged,
+            [.. warnings.OrderBy(w => w.OrgUnitId, StringComparer.Ordinal).ThenBy(w => Period.Parse(w.Period)).ThenBy(w => w.Warning.Rule, StringComparer.Ordinal)]);
     }
 
     /// <summary>A ledger's refusal of a chunk, on the cells it concerns: a value's own violation on its cell, anything else on each row.</summary>

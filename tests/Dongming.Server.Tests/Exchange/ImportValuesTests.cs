@@ -48,6 +48,27 @@ public sealed class ImportValuesTests(DemoServerFixture fixture)
     }
 
     [Fact]
+    public async Task ImportValues_BreakingAValidationRule_IsWarnedInTheDryRun_AndAppliedWithTheSameWarning()
+    {
+        var year = QualitySupport.FreshYear().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // 1,000,000 yuan of pensions for 10 people: 100,000 a head, above the per-capita bound (the rule ReportValues warns with).
+        var file = LongCsv(("xiaotai", year, "pension_paid", "1000000"), ("xiaotai", year, "pension_recipients", "10"), ("datai", year, "pension_paid", "30000"), ("datai", year, "pension_recipients", "10"));
+
+        var dry = await Exchange.ImportValuesAsync(Values(file, dryRun: true));
+        var real = await Exchange.ImportValuesAsync(Values(file));
+
+        Assert.True(real.Applied);
+        var warning = Assert.Single(real.Warnings);
+        Assert.Equal(("xiaotai", year, "pension_paid_per_recipient_max"), (warning.OrgUnitId, warning.Period, warning.Rule));
+        Assert.False(string.IsNullOrEmpty(warning.Message));
+        // The dry run warns as the real run does, before anything is written.
+        Assert.False(dry.Applied);
+        Assert.Equal(real.Warnings, dry.Warnings);
+        var values = await Reporting.GetValuesAsync(new GetValuesRequest { OrgUnitId = "xiaotai", Period = year, Indicators = { "pension_paid" } });
+        Assert.Equal("1000000", Assert.Single(values.Values).Value);
+    }
+
+    [Fact]
     public async Task ImportValues_AuditTrail_NamesTheImporterAndTheFile()
     {
         var period = Rpc.FreshPeriod();
