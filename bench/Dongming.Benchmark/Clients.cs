@@ -65,6 +65,9 @@ internal sealed class Clients : IDisposable
     public VillageService.VillageServiceClient[] Villages { get; }
     public CatalogService.CatalogServiceClient[] Catalog { get; }
 
+    /// <summary>The metadata of every call (the bearer token), for streams that take no deadline.</summary>
+    public Metadata? Headers => _headers;
+
     /// <summary>Call options of every call: the bearer token (if any) and a deadline.</summary>
     public CallOptions Options() => new(headers: _headers, deadline: DateTime.UtcNow.Add(CallTimeout));
 

@@ -28,6 +28,8 @@ internal sealed class Options
                               and the range over the rounds.
           --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
           --bare-pid <pid>    The same for the bare server.
+          --watchers <n>           Also run (w): ReportValues with n WatchTotals streams open on the written period, against none
+                                   (one token: raise the server's Dongming:Watch:MaxStreamsPerCaller above 16 for more).
           --write-villages <list>  Also run (f): ReportValues into a fresh township of n villages for each n, e.g. 33,330,3300.
           --settle <n>        Before the first round, run every case for n seconds at the highest caller count, not
                               recorded: a fresh server JIT-compiles for its first 15-20 s (default 0).
@@ -50,6 +52,9 @@ internal sealed class Options
     public int WaitSeconds { get; private set; }
     public int SettleSeconds { get; private set; }
     public int[]? WriteVillages { get; private set; }
+
+    /// <summary>(w): WatchTotals streams held open while ReportValues is measured (null = not run).</summary>
+    public int? Watchers { get; private set; }
     public int? ServerPid { get; private set; }
     public int? BarePid { get; private set; }
 
@@ -85,6 +90,9 @@ internal sealed class Options
                         break;
                     case "--rounds":
                         o.Rounds = Int(name, Value(), 1, 100);
+                        break;
+                    case "--watchers":
+                        o.Watchers = Int(name, Value(), 1, 100_000);
                         break;
                     case "--write-villages":
                         o.WriteVillages = [.. Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => Int(name, c, 1, 100_000))];

@@ -165,6 +165,12 @@ internal static class Program
         {
             await RunWriteScalingAsync(clients, options, counts, indicators, warmup, window);
         }
+
+        if (options.Watchers is { } watchers && canReport)
+        {
+            await Watches.RunAsync(clients, options, watchers, async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
+                NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()), callerCounts, warmup, window);
+        }
         return 0;
     }
 
