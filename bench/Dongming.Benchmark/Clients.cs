@@ -28,6 +28,7 @@ internal sealed class Clients : IDisposable
         Reporting = new ReportingService.ReportingServiceClient[ChannelCount];
         Villages = new VillageService.VillageServiceClient[ChannelCount];
         Catalog = new CatalogService.CatalogServiceClient[ChannelCount];
+        Banner = new BannerService.BannerServiceClient[ChannelCount];
         for (var i = 0; i < ChannelCount; i++)
         {
             var handler = new SocketsHttpHandler
@@ -50,6 +51,7 @@ internal sealed class Clients : IDisposable
             Reporting[i] = new ReportingService.ReportingServiceClient(channel);
             Villages[i] = new VillageService.VillageServiceClient(channel);
             Catalog[i] = new CatalogService.CatalogServiceClient(channel);
+            Banner[i] = new BannerService.BannerServiceClient(channel);
         }
 
         // The same (read-only) metadata instance on every call, health included.
@@ -60,6 +62,7 @@ internal sealed class Clients : IDisposable
     }
 
     public Health.HealthClient[] Health { get; }
+    public BannerService.BannerServiceClient[] Banner { get; }
     public TownshipService.TownshipServiceClient[] Township { get; }
     public ReportingService.ReportingServiceClient[] Reporting { get; }
     public VillageService.VillageServiceClient[] Villages { get; }

@@ -28,8 +28,10 @@ internal sealed class Options
                               and the range over the rounds.
           --server-pid <pid>  Process id of the (local) server: its CPU time per call is reported (from /proc).
           --bare-pid <pid>    The same for the bare server.
-          --watchers <n>           Also run (w): ReportValues with n WatchTotals streams open on the written period, against none
-                                   (one token: raise the server's Dongming:Watch:MaxStreamsPerCaller above 16 for more).
+          --watchers <n>      Also run (w): ReportValues with n WatchTotals streams open on the written period, against
+                              none (one token: raise the server's Dongming:Watch:MaxStreamsPerCaller above 16 for more).
+          --banner <TxV>      Also run (g): a fresh banner of T townships of V villages each (e.g. 20x30);
+                              GetBannerTotals of it against GetTotals of one of its townships.
           --write-villages <list>  Also run (f): ReportValues into a fresh township of n villages for each n, e.g. 33,330,3300.
           --settle <n>        Before the first round, run every case for n seconds at the highest caller count, not
                               recorded: a fresh server JIT-compiles for its first 15-20 s (default 0).
@@ -55,6 +57,8 @@ internal sealed class Options
 
     /// <summary>(w): WatchTotals streams held open while ReportValues is measured (null = not run).</summary>
     public int? Watchers { get; private set; }
+
+    public (int Townships, int Villages)? Banner { get; private set; }
     public int? ServerPid { get; private set; }
     public int? BarePid { get; private set; }
 
@@ -100,6 +104,11 @@ internal sealed class Options
                         {
                             throw new FormatException($"{name} needs at least one number");
                         }
+                        break;
+                    case "--banner":
+                        var shape = Value().Split('x', StringSplitOptions.TrimEntries);
+                        if (shape.Length != 2) throw new FormatException($"{name} must be TOWNSHIPSxVILLAGES, e.g. 20x30");
+                        o.Banner = (Int(name, shape[0], 1, 1000), Int(name, shape[1], 1, 10_000));
                         break;
                     case "--settle":
                         o.SettleSeconds = Int(name, Value(), 0, 600);

@@ -171,7 +171,85 @@ internal static class Program
             await Watches.RunAsync(clients, options, watchers, async i => await clients.Reporting[i % Clients.ChannelCount].ReportValuesAsync(
                 NewReport(villages[Random.Shared.Next(villages.Count)], options.Period, indicators), clients.Options()), callerCounts, warmup, window);
         }
+
+        if (options.Banner is { } shape && indicators.Count > 0)
+        {
+            await RunBannerAsync(clients, options, shape.Townships, shape.Villages, indicators, warmup, window);
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// (g): a fresh banner of <paramref name="townshipCount"/> townships of <paramref name="villageCount"/> villages
+    /// (each reporting (c)'s values once), then GetBannerTotals of the banner against GetTotals of its first township,
+    /// interleaved at every caller count: a banner read is a read of kept sums, like a township's.
+    /// </summary>
+    private static async Task RunBannerAsync(
+        Clients clients, Options options, int townshipCount, int villageCount, List<string> indicators, TimeSpan warmup, TimeSpan window)
+    {
+        Console.WriteLine();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var bannerId = "bench-qi-" + tag;
+        Console.WriteLine($"(g) banner {bannerId}: {townshipCount} townships x {villageCount} villages, period {options.Period} (left on the server afterwards)");
+        var townships = new List<string>();
+        try
+        {
+            await clients.Banner[0].RegisterBannerAsync(new RegisterBannerRequest { BannerId = bannerId, Name = "基准旗" }, clients.Options());
+            for (var t = 1; t <= townshipCount; t++)
+            {
+                var townshipTag = $"{tag}t{t}";
+                var townshipId = "bench-" + townshipTag;
+                await clients.Township[0].RegisterTownshipAsync(new RegisterTownshipRequest
+                {
+                    Township = new Township { TownshipId = townshipId, Name = $"基准镇{t}", StatisticalCode = "", CodeSystem = "" },
+                }, clients.Options());
+                await PopulateAsync(clients, townshipId, townshipTag, 1, villageCount, options.Period, indicators);
+                await clients.Banner[0].AddTownshipAsync(new AddTownshipRequest { BannerId = bannerId, TownshipId = townshipId }, clients.Options());
+                townships.Add(townshipId);
+            }
+        }
+        catch (RpcException e)
+        {
+            Console.WriteLine($"(g) is skipped: setting the banner up failed: {e.StatusCode}: {e.Status.Detail}");
+            return;
+        }
+
+        var bannerRequest = new GetBannerTotalsRequest { BannerId = bannerId, Period = options.Period };
+        var townshipRequest = new GetTotalsRequest { TownshipId = townships[0], Period = options.Period };
+        var banner = await clients.Banner[0].GetBannerTotalsAsync(bannerRequest, clients.Options());
+        var first = await clients.Township[0].GetTotalsAsync(townshipRequest, clients.Options());
+        Console.WriteLine($"  banner answer: {banner.Totals.Count} totals, {banner.CalculateSize():N0} bytes, {banner.TownshipCount} townships, " +
+                          $"villages reporting {banner.Totals.FirstOrDefault()?.VillagesReporting}; township answer: {first.Totals.Count} totals, {first.CalculateSize():N0} bytes");
+
+        var results = new List<CaseResult>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var callers in options.Callers ?? CallerCounts)
+            {
+                Console.WriteLine($"Round {round}/{options.Rounds}: (g), {callers} caller(s)...");
+                results.Add(await Measurement.RunCaseAsync("(g1) GetTotals, 1 township", callers,
+                    async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(townshipRequest, clients.Options()), warmup, window, options.ServerPid));
+                results.Add(await Measurement.RunCaseAsync($"(g2) GetBannerTotals, {townshipCount} townships", callers,
+                    async i => await clients.Banner[i % Clients.ChannelCount].GetBannerTotalsAsync(bannerRequest, clients.Options()), warmup, window, options.ServerPid));
+            }
+        }
+
+        Console.WriteLine();
+        Measurement.PrintTable(Console.Out, results);
+        Console.WriteLine();
+        Console.WriteLine($"calls/s GetBannerTotals / calls/s GetTotals of one township, same round and callers (median [min-max] of {options.Rounds} round(s)):");
+        foreach (var callers in options.Callers ?? CallerCounts)
+        {
+            var ratios = new List<double>();
+            var inCallers = results.Where(r => r.Callers == callers).ToList();
+            for (var k = 0; k + 1 < inCallers.Count; k += 2)
+            {
+                if (inCallers[k] is { Usable: true } t && inCallers[k + 1] is { Usable: true } b) ratios.Add(b.CallsPerSecond / t.CallsPerSecond);
+            }
+            ratios.Sort();
+            Console.WriteLine(ratios.Count == 0 ? $"  {callers} caller(s): n/a"
+                : string.Create(CultureInfo.InvariantCulture, $"  {callers} caller(s): {ratios[ratios.Count / 2]:F2} [{ratios[0]:F2}-{ratios[^1]:F2}]"));
+        }
     }
 
     /// <summary>

@@ -155,6 +155,12 @@ public interface ITownshipGrain : IGrainWithStringKey
 
     /// <summary>Re-reads every ledger's contribution, recounts every kept total, and corrects what differs.</summary>
     [Alias("Repair")] Task<RepairResult> Repair(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The township's totals as a part of <paramref name="bannerId"/> (its banner, which asks when it loads or counts a
+    /// new member); from then on the township forwards its changes there. Null for an unknown township.
+    /// </summary>
+    [Alias("GetBannerPart"), AlwaysInterleave] Task<BannerPartFull?> GetBannerPart(string bannerId);
 }
 
 /// <summary>What a repair of a township's totals corrected, and the totals' version afterwards.</summary>

@@ -49,6 +49,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         // An unknown township keeps nothing, loads nothing and runs no timer; its calls answer NotFound and it leaves.
         _registered = await GrainFactory.GetGrain<IRosterGrain>(GrainKeys.Roster).GetTownship(TownshipId) is not null;
         if (!_registered) return;
+        _banner = new BannerForwarder(this, TownshipId, () => _aggregate, GrainFactory, clock, logger);
         await LoadCheckpointAsync(cancellationToken);
         // Bounded: while a silo shuts down, a ledger there may be deactivating while it waits for this township
         // (its Apply is held until this activation completes); waiting for it here would deadlock until timeouts.
@@ -109,6 +110,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_registered) await CheckpointAsync(cancellationToken);
+        if (_banner is not null) await _banner.FlushAsync();
         ServiceMetrics.WithdrawCases(TownshipId);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
@@ -179,8 +181,9 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         return changed;
     }
 
-    private void Changed()
+    private void Changed(IEnumerable<string>? keys = null)
     {
+        _banner?.Changed(keys);
         var previous = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         previous.TrySetResult();
@@ -199,7 +202,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         var outcome = _aggregate.Apply(change);
         if (outcome == ChangeOutcome.Applied)
         {
-            Changed();
+            Changed(change.Figures.Keys);
             if (change.Cases.Count > 0) PublishCaseGauges();
             ServiceMetrics.TotalsUpdateLag.Record(Math.Max(0, (clock.GetUtcNow() - change.At).TotalSeconds));
         }

@@ -95,6 +95,7 @@ public static class DongmingHost
         builder.Services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TotalsFeed>();
         builder.Services.AddSingleton<TotalsWire>();
+        builder.Services.AddSingleton<BannerRefs>();
 
         builder.AddDongmingTelemetry();
         return builder;
@@ -113,6 +114,7 @@ public static class DongmingHost
         app.MapGrpcService<ApprovalGrpcService>();
         app.MapDongmingExchange();
         app.MapGrpcService<ReviewGrpcService>();
+        app.MapGrpcService<BannerGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDongmingHttpJson();

@@ -58,6 +58,9 @@ public abstract record Target
     /// </summary>
     public sealed record TownshipDetail(string Id) : Target;
 
+    /// <summary>A banner (旗) as a whole: its membership and totals.</summary>
+    public sealed record Banner(string Id) : Target;
+
     /// <summary>A case, located through the case registry.</summary>
     public sealed record Case(string Id) : Target;
 
@@ -76,7 +79,7 @@ public sealed record Rule(Operation Operation, Func<IMessage, Target> TargetOf, 
 }
 
 /// <summary>The bearer of a token: subject, roles and scope.</summary>
-public sealed record CallerScope(string Subject, string Name, IReadOnlySet<string> Roles, string? Township, IReadOnlySet<string> Villages)
+public sealed record CallerScope(string Subject, string Name, IReadOnlySet<string> Roles, string? Township, IReadOnlySet<string> Villages, string? Banner = null)
 {
     public static CallerScope? From(ClaimsPrincipal user, string roleClaim)
     {
@@ -88,7 +91,8 @@ public sealed record CallerScope(string Subject, string Name, IReadOnlySet<strin
             user.FindFirst(Security.Roles.NameClaim)?.Value ?? subject,
             user.FindAll(roleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
             user.FindFirst(Security.Roles.TownshipClaim)?.Value,
-            user.FindAll(Security.Roles.VillageClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+            user.FindAll(Security.Roles.VillageClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            user.FindFirst(Security.Roles.BannerClaim)?.Value);
     }
 }
 
@@ -98,7 +102,7 @@ public sealed record CallerScope(string Subject, string Name, IReadOnlySet<strin
 /// is revealed (AIP-193): an unknown village, case or township outside the caller's scope is PERMISSION_DENIED
 /// exactly like an existing one.
 /// </summary>
-public sealed class AccessPolicy(GrainRefs refs)
+public sealed class AccessPolicy(GrainRefs refs, BannerRefs banners)
 {
     private static Rule R<T>(Operation op, Func<T, Target> target) where T : IMessage => new(op, m => target((T)m));
 
@@ -197,6 +201,13 @@ public sealed class AccessPolicy(GrainRefs refs)
             : new Target.OrgUnit(f.VillageId)),
         // The review names every village's figures and their sources: the township's detail (staff of it, viewers, admins; not reporters).
         ["/dongming.v1.ReportService/RenderReview"] = R<RenderReviewRequest>(Operation.Read, r => new Target.TownshipDetail(r.TownshipId)),
+
+        // Banners (旗): admins register them and their townships (and repair); banner staff and viewers read them.
+        ["/dongming.v1.BannerService/RegisterBanner"] = R<RegisterBannerRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.BannerService/AddTownship"] = R<AddTownshipRequest>(Operation.Define, _ => Nothing),
+        ["/dongming.v1.BannerService/GetBanner"] = R<GetBannerRequest>(Operation.Read, r => new Target.Banner(r.BannerId)),
+        ["/dongming.v1.BannerService/GetBannerTotals"] = R<GetBannerTotalsRequest>(Operation.Read, r => new Target.Banner(r.BannerId)),
+        ["/dongming.v1.BannerService/RepairBannerTotals"] = R<RepairBannerTotalsRequest>(Operation.Repair, r => new Target.Banner(r.BannerId)),
     };
 
     /// <summary>Township of each org unit seen (a village never changes township), bounded.</summary>
@@ -223,6 +234,7 @@ public sealed class AccessPolicy(GrainRefs refs)
             Target.OrgUnit o => $" on org unit '{Safe(o.Id)}'",
             Target.Township t => $" on township '{Safe(t.Id)}'",
             Target.TownshipDetail t => $" on every village of township '{Safe(t.Id)}'",
+            Target.Banner b => $" on banner '{Safe(b.Id)}'",
             Target.Case c => $" on case '{Safe(c.Id)}'",
             Target.All a => string.Concat(a.Parts.Select(p => p switch
             {
@@ -296,9 +308,32 @@ public sealed class AccessPolicy(GrainRefs refs)
                     },
                     _ => false,
                 };
+            case Roles.BannerStaff when !string.IsNullOrEmpty(caller.Banner):
+                // Read-only: the banner itself, and each of its townships as a whole (totals, summary, roster) — not
+                // every village's detail, and nothing of another banner.
+                return op == Operation.Read && target switch
+                {
+                    Target.None => true,
+                    Target.Banner b => b.Id == caller.Banner,
+                    Target.Township t => await BannerOf(t.Id) == caller.Banner,
+                    _ => false,
+                };
             default:
                 return false;
         }
+    }
+
+    /// <summary>Banner of each township seen in one (a township never leaves its banner), bounded; non-members are not kept.</summary>
+    private readonly ConcurrentDictionary<string, string> _bannerOf = new(StringComparer.Ordinal);
+
+    /// <summary>The banner a township belongs to, or null when it is malformed or in none.</summary>
+    private async Task<string?> BannerOf(string townshipId)
+    {
+        if (!Text.IsOrgUnitId(townshipId)) return null;
+        if (_bannerOf.TryGetValue(townshipId, out var known)) return known;
+        var banner = await banners.Directory.BannerOf(townshipId);
+        if (banner is not null && _bannerOf.Count < CacheLimit) _bannerOf[townshipId] = banner;
+        return banner;
     }
 
     private async Task<HashSet<string>> ReporterTownships(CallerScope caller)

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Dongming.Server.Security;
 
 /// <summary>
-/// <c>token issue --role ROLE [--village ID]... [--township ID] [--subject S] [--name N] [--days D]</c>: prints one
+/// <c>token issue --role ROLE [--village ID]... [--township ID] [--banner ID] [--subject S] [--name N] [--days D]</c>: prints one
 /// token on stdout (diagnostics on stderr) signed with the key the server would use — the same configuration
 /// sources, so <c>--Dongming:DataDirectory=…</c> or <c>Dongming__Auth__SigningKey</c> work as for the server.
 /// Parsed with System.CommandLine: an unknown option or setting is an error, <c>--help</c> describes every option.
@@ -29,16 +29,17 @@ public static class TokenCommand
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var role = new Option<string>("--role") { Description = "admin, township_staff, village_reporter or viewer", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, township_staff, village_reporter, viewer or banner_staff", Required = true };
         role.AcceptOnlyFromAmong([.. Roles.All]);
         var villages = new Option<string[]>("--village") { Description = "a village of a village_reporter (repeat for several, or comma-separated); required for that role", HelpName = "ID" };
         var township = new Option<string?>("--township") { Description = "the township of a township_staff (required for that role)", HelpName = "ID" };
+        var banner = new Option<string?>("--banner") { Description = "the banner of a banner_staff (required for that role)", HelpName = "ID" };
         var subject = new Option<string?>("--subject") { Description = "the audit trail's actor (default: the role, scope and a random suffix, unique per token)", HelpName = "ID" };
         var name = new Option<string?>("--name") { Description = "display name of the actor (default: the subject)" };
         var days = new Option<double?>("--days") { Description = "lifetime in days (default: Dongming:Auth:TokenLifetime)", HelpName = "N" };
         var issue = new Command("issue", "Print one bearer token signed with the server's key. Settings as for the server, e.g. --Dongming:DataDirectory=/srv/dongming.")
         {
-            role, villages, township, subject, name, days,
+            role, villages, township, banner, subject, name, days,
         };
         issue.TreatUnmatchedTokensAsErrors = false; // the settings; checked against the ones token issue reads
         var root = new RootCommand("Mint bearer tokens for the Dongming service.") { issue };
@@ -46,7 +47,7 @@ public static class TokenCommand
         issue.SetAction(async (result, cancellationToken) =>
         {
             exit = await IssueAsync(new Request(result.GetValue(role)!, [.. (result.GetValue(villages) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
-                result.GetValue(township), result.GetValue(subject), result.GetValue(name), result.GetValue(days), [.. result.UnmatchedTokens]), stdout, stderr, cancellationToken);
+                result.GetValue(township), result.GetValue(subject), result.GetValue(name), result.GetValue(days), [.. result.UnmatchedTokens], result.GetValue(banner)), stdout, stderr, cancellationToken);
             return exit;
         });
         var parsed = root.Parse(args);
@@ -54,7 +55,7 @@ public static class TokenCommand
         return code != 0 ? code : exit;
     }
 
-    private sealed record Request(string Role, IReadOnlyList<string> Villages, string? Township, string? Subject, string? Name, double? Days, IReadOnlyList<string> Unmatched);
+    private sealed record Request(string Role, IReadOnlyList<string> Villages, string? Township, string? Subject, string? Name, double? Days, IReadOnlyList<string> Unmatched, string? Banner = null);
 
     private static async Task<int> IssueAsync(Request r, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -63,6 +64,9 @@ public static class TokenCommand
         if (r.Role == Roles.VillageReporter && r.Villages.Count == 0) problems.Add("--village is required for village_reporter (repeat it for several villages)");
         if (r.Role == Roles.TownshipStaff && string.IsNullOrEmpty(r.Township)) problems.Add("--township is required for township_staff");
         if (r.Role != Roles.TownshipStaff && r.Township is not null) problems.Add($"--township is only for township_staff (a {r.Role} token carries no township)");
+        if (r.Role == Roles.BannerStaff && string.IsNullOrEmpty(r.Banner)) problems.Add("--banner is required for banner_staff");
+        if (r.Role != Roles.BannerStaff && r.Banner is not null) problems.Add($"--banner is only for banner_staff (a {r.Role} token carries no banner)");
+        if (r.Banner is not null && !Text.IsOrgUnitId(r.Banner)) problems.Add($"--banner {r.Banner} is not a banner id");
         if (r.Role != Roles.VillageReporter && r.Villages.Count > 0) problems.Add($"--village is only for village_reporter (a {r.Role} token carries no villages)");
         foreach (var v in r.Villages.Where(v => !Text.IsOrgUnitId(v))) problems.Add($"--village {v} is not a village id (a-z, 0-9, '-')");
         if (r.Township is not null && !Text.IsOrgUnitId(r.Township)) problems.Add($"--township {r.Township} is not a township id");
@@ -96,8 +100,8 @@ public static class TokenCommand
             }
             if (created) await stderr.WriteLineAsync($"created the signing key {keyFile}");
             var lifetime = r.Days is { } n ? TimeSpan.FromDays(n) : auth.TokenLifetime;
-            var token = new TokenIssuer(key, auth).Issue(new TokenRequest(subject, r.Name ?? subject, r.Role, r.Township, r.Villages.Distinct(StringComparer.Ordinal).ToList(), lifetime));
-            await stderr.WriteLineAsync($"token for {subject} ({r.Role}{(r.Township is null ? "" : " of " + r.Township)}{(r.Villages.Count == 0 ? "" : " for " + string.Join(",", r.Villages))}), valid until {DateTimeOffset.UtcNow + lifetime:yyyy-MM-dd HH:mm} UTC, signed with {keyFile ?? "Dongming:Auth:SigningKey"}");
+            var token = new TokenIssuer(key, auth).Issue(new TokenRequest(subject, r.Name ?? subject, r.Role, r.Township, r.Villages.Distinct(StringComparer.Ordinal).ToList(), lifetime, r.Banner));
+            await stderr.WriteLineAsync($"token for {subject} ({r.Role}{(r.Township is null ? "" : " of " + r.Township)}{(r.Banner is null ? "" : " of banner " + r.Banner)}{(r.Villages.Count == 0 ? "" : " for " + string.Join(",", r.Villages))}), valid until {DateTimeOffset.UtcNow + lifetime:yyyy-MM-dd HH:mm} UTC, signed with {keyFile ?? "Dongming:Auth:SigningKey"}");
             await stdout.WriteLineAsync(token);
             return 0;
         }
@@ -120,6 +124,7 @@ public static class TokenCommand
         {
             Roles.VillageReporter => "reporter-" + string.Join('-', r.Villages),
             Roles.TownshipStaff => "staff-" + r.Township,
+            Roles.BannerStaff => "banner-" + r.Banner,
             _ => r.Role,
         };
         if (scope.Length > 110) scope = scope[..110];
@@ -158,7 +163,7 @@ public static class TokenCommand
     /// </summary>
     private static async Task<List<string>> UnknownOrgUnitsAsync(Request r, DongmingOptions dongming, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (r.Villages.Count == 0 && r.Township is null) return [];
+        if (r.Villages.Count == 0 && r.Township is null && r.Banner is null) return [];
         if (dongming.IsCluster)
         {
             await stderr.WriteLineAsync("cluster mode: the roster is in PostgreSQL, so the villages and township named are not checked");
@@ -177,6 +182,7 @@ public static class TokenCommand
             var unknown = new List<string>();
             foreach (var v in r.Villages.Where(v => !roster.Villages.ContainsKey(v))) unknown.Add($"--village {v}: no such village in {journal}");
             if (r.Township is not null && !roster.Townships.ContainsKey(r.Township)) unknown.Add($"--township {r.Township}: no such township in {journal}");
+            if (r.Banner is not null && !await BannerExistsAsync(store, r.Banner, cancellationToken)) unknown.Add($"--banner {r.Banner}: no such banner in {journal}");
             return unknown;
         }
     }
@@ -198,5 +204,16 @@ public static class TokenCommand
             }
         }
         return state;
+    }
+
+    /// <summary>Whether the banner directory's events register <paramref name="bannerId"/>.</summary>
+    private static async Task<bool> BannerExistsAsync(IJournalStore store, string bannerId, CancellationToken cancellationToken)
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        await foreach (var e in store.ReadAsync(BannerKeys.Directory, 0, cancellationToken))
+        {
+            if (JsonSerializer.Deserialize<BannerEvent>(e.Payload, json) is BannerRegistered b && b.BannerId == bannerId) return true;
+        }
+        return false;
     }
 }

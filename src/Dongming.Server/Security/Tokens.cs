@@ -5,15 +5,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Dongming.Server.Security;
 
-/// <summary>The four roles and the claims a token carries.</summary>
+/// <summary>The five roles and the claims a token carries.</summary>
 public static class Roles
 {
     public const string Admin = "admin";
     public const string TownshipStaff = "township_staff";
     public const string VillageReporter = "village_reporter";
     public const string Viewer = "viewer";
+    public const string BannerStaff = "banner_staff";
 
-    public static readonly IReadOnlyList<string> All = [Admin, TownshipStaff, VillageReporter, Viewer];
+    public static readonly IReadOnlyList<string> All = [Admin, TownshipStaff, VillageReporter, Viewer, BannerStaff];
 
     /// <summary>Claim naming the township of a <c>township_staff</c> token.</summary>
     public const string TownshipClaim = "township";
@@ -21,12 +22,15 @@ public static class Roles
     /// <summary>Claim (one per village) naming the villages of a <c>village_reporter</c> token.</summary>
     public const string VillageClaim = "village";
 
+    /// <summary>Claim naming the banner of a <c>banner_staff</c> token.</summary>
+    public const string BannerClaim = "banner";
+
     public const string SubjectClaim = "sub";
     public const string NameClaim = "name";
 }
 
 /// <summary>What a token says about its bearer.</summary>
-public sealed record TokenRequest(string Subject, string Name, string Role, string? Township, IReadOnlyList<string> Villages, TimeSpan Lifetime);
+public sealed record TokenRequest(string Subject, string Name, string Role, string? Township, IReadOnlyList<string> Villages, TimeSpan Lifetime, string? Banner = null);
 
 /// <summary>
 /// The service's own signing key: from <c>Dongming:Auth:SigningKey</c>, else (embedded mode) from
@@ -120,6 +124,7 @@ public sealed class TokenIssuer(byte[] key, AuthOptions options, TimeProvider? c
             ["jti"] = Guid.NewGuid().ToString("N"),
         };
         if (!string.IsNullOrEmpty(request.Township)) claims[Roles.TownshipClaim] = request.Township;
+        if (!string.IsNullOrEmpty(request.Banner)) claims[Roles.BannerClaim] = request.Banner;
         if (request.Villages.Count == 1) claims[Roles.VillageClaim] = request.Villages[0];
         else if (request.Villages.Count > 1) claims[Roles.VillageClaim] = request.Villages.ToArray();
         var descriptor = new SecurityTokenDescriptor

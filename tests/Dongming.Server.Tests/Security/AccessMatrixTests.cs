@@ -8,8 +8,9 @@ namespace Dongming.Server.Tests.Security;
 /// <summary>
 /// Every RPC × every role, end to end: one test case each, generated from the policy table. The expected
 /// outcomes are written out here independently of the server's table (O = OK, D = PERMISSION_DENIED), for the
-/// callers admin, township staff of dongming, reporter of datai and viewer; no token is always UNAUTHENTICATED.
-/// Each sample targets the caller's home scope (township dongming, village datai).
+/// callers admin, township staff of dongming, reporter of datai, viewer and banner staff of the banner holding dongming;
+/// no token is always UNAUTHENTICATED. Each sample targets the caller's home scope (township dongming, village datai,
+/// that banner).
 /// </summary>
 public sealed class AccessMatrixTests(DemoServerFixture fixture)
 {
@@ -18,56 +19,61 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
 
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
-        //                                                  admin staff reporter viewer
-        ["/dongming.v1.VillageService/ListVillages"] = "OOOO",
-        ["/dongming.v1.VillageService/GetVillage"] = "OOOO",
-        ["/dongming.v1.VillageService/RegisterVillage"] = "ODDD",
-        ["/dongming.v1.VillageService/RetireVillage"] = "ODDD",
-        ["/dongming.v1.CatalogService/ListIndicators"] = "OOOO",
-        ["/dongming.v1.CatalogService/GetIndicator"] = "OOOO",
-        ["/dongming.v1.CatalogService/DefineIndicator"] = "ODDD",
-        ["/dongming.v1.CatalogService/ListCaseTypes"] = "OOOO",
-        ["/dongming.v1.CatalogService/DefineCaseType"] = "ODDD",
-        ["/dongming.v1.ReportingService/ReportValues"] = "ODOD",
-        ["/dongming.v1.ReportingService/ClearValues"] = "ODOD",
-        ["/dongming.v1.ReportingService/GetValues"] = "OOOO",
-        ["/dongming.v1.ReportingService/GetValueHistory"] = "OOOO",
-        ["/dongming.v1.TownshipService/GetTownship"] = "OOOO",
-        ["/dongming.v1.TownshipService/RegisterTownship"] = "ODDD",
-        ["/dongming.v1.TownshipService/GetTotals"] = "OOOO",
-        ["/dongming.v1.TownshipService/WatchTotals"] = "OOOO",
-        ["/dongming.v1.TownshipService/GetCaseSummary"] = "OOOO",
-        ["/dongming.v1.TownshipService/RepairTotals"] = "OODD",
-        ["/dongming.v1.CaseService/OpenCase"] = "OOOD",
-        ["/dongming.v1.CaseService/GetCase"] = "OOOO",
-        ["/dongming.v1.CaseService/TransitionCase"] = "OOOD",
-        ["/dongming.v1.CaseService/UpdateCase"] = "OOOD",
-        ["/dongming.v1.CaseService/ListCases"] = "OODO",
-        ["/dongming.v1.CaseService/GetCaseHistory"] = "OOOO",
-        ["/dongming.v1.PlanningService/SetTarget"] = "OODD",
-        ["/dongming.v1.PlanningService/ListTargets"] = "OOOO",
-        ["/dongming.v1.PlanningService/GetTargetHistory"] = "OOOO",
-        ["/dongming.v1.PlanningService/GetProgress"] = "OOOO",
-        ["/dongming.v1.QualityService/DefineValidationRule"] = "ODDD",
-        ["/dongming.v1.QualityService/ListValidationRules"] = "OOOO",
-        ["/dongming.v1.QualityService/RunValidation"] = "OODO",
-        ["/dongming.v1.QualityService/FindOutliers"] = "OODO",
-        ["/dongming.v1.QualityService/DefineDataSet"] = "OODD",
-        ["/dongming.v1.QualityService/ListDataSets"] = "OOOO",
-        ["/dongming.v1.QualityService/GetCompleteness"] = "OODO",
-        ["/dongming.v1.ApprovalService/Submit"] = "ODOD",
-        ["/dongming.v1.ApprovalService/Approve"] = "OODD",
-        ["/dongming.v1.ApprovalService/Reject"] = "OODD",
-        ["/dongming.v1.ApprovalService/Unapprove"] = "OODD",
-        ["/dongming.v1.ApprovalService/GetApprovalStatus"] = "OODO",
-        ["/dongming.v1.ExchangeService/ImportValues"] = "OODD",
-        ["/dongming.v1.ExchangeService/ImportRoster"] = "ODDD",
-        ["/dongming.v1.ExchangeService/ImportCatalog"] = "ODDD",
-        ["/dongming.v1.ExchangeService/ImportCases"] = "OODD",
-        ["/dongming.v1.ExchangeService/GetImport"] = "OODO",
-        ["/dongming.v1.ExchangeService/ExportTotals"] = "OOOO",
-        ["/dongming.v1.ExchangeService/ExportCases"] = "OODO",
-        ["/dongming.v1.ReportService/RenderReview"] = "OODO",
+        //                                                  admin staff reporter viewer banner-staff
+        ["/dongming.v1.VillageService/ListVillages"] = "OOOOO",
+        ["/dongming.v1.VillageService/GetVillage"] = "OOOOD",
+        ["/dongming.v1.VillageService/RegisterVillage"] = "ODDDD",
+        ["/dongming.v1.VillageService/RetireVillage"] = "ODDDD",
+        ["/dongming.v1.CatalogService/ListIndicators"] = "OOOOO",
+        ["/dongming.v1.CatalogService/GetIndicator"] = "OOOOO",
+        ["/dongming.v1.CatalogService/DefineIndicator"] = "ODDDD",
+        ["/dongming.v1.CatalogService/ListCaseTypes"] = "OOOOO",
+        ["/dongming.v1.CatalogService/DefineCaseType"] = "ODDDD",
+        ["/dongming.v1.ReportingService/ReportValues"] = "ODODD",
+        ["/dongming.v1.ReportingService/ClearValues"] = "ODODD",
+        ["/dongming.v1.ReportingService/GetValues"] = "OOOOD",
+        ["/dongming.v1.ReportingService/GetValueHistory"] = "OOOOD",
+        ["/dongming.v1.TownshipService/GetTownship"] = "OOOOO",
+        ["/dongming.v1.TownshipService/RegisterTownship"] = "ODDDD",
+        ["/dongming.v1.TownshipService/GetTotals"] = "OOOOO",
+        ["/dongming.v1.TownshipService/WatchTotals"] = "OOOOO",
+        ["/dongming.v1.TownshipService/GetCaseSummary"] = "OOOOO",
+        ["/dongming.v1.TownshipService/RepairTotals"] = "OODDD",
+        ["/dongming.v1.CaseService/OpenCase"] = "OOODD",
+        ["/dongming.v1.CaseService/GetCase"] = "OOOOD",
+        ["/dongming.v1.CaseService/TransitionCase"] = "OOODD",
+        ["/dongming.v1.CaseService/UpdateCase"] = "OOODD",
+        ["/dongming.v1.CaseService/ListCases"] = "OODOD",
+        ["/dongming.v1.CaseService/GetCaseHistory"] = "OOOOD",
+        ["/dongming.v1.PlanningService/SetTarget"] = "OODDD",
+        ["/dongming.v1.PlanningService/ListTargets"] = "OOOOO",
+        ["/dongming.v1.PlanningService/GetTargetHistory"] = "OOOOD",
+        ["/dongming.v1.PlanningService/GetProgress"] = "OOOOO",
+        ["/dongming.v1.QualityService/DefineValidationRule"] = "ODDDD",
+        ["/dongming.v1.QualityService/ListValidationRules"] = "OOOOO",
+        ["/dongming.v1.QualityService/RunValidation"] = "OODOD",
+        ["/dongming.v1.QualityService/FindOutliers"] = "OODOD",
+        ["/dongming.v1.QualityService/DefineDataSet"] = "OODDD",
+        ["/dongming.v1.QualityService/ListDataSets"] = "OOOOO",
+        ["/dongming.v1.QualityService/GetCompleteness"] = "OODOD",
+        ["/dongming.v1.ApprovalService/Submit"] = "ODODD",
+        ["/dongming.v1.ApprovalService/Approve"] = "OODDD",
+        ["/dongming.v1.ApprovalService/Reject"] = "OODDD",
+        ["/dongming.v1.ApprovalService/Unapprove"] = "OODDD",
+        ["/dongming.v1.ApprovalService/GetApprovalStatus"] = "OODOD",
+        ["/dongming.v1.ExchangeService/ImportValues"] = "OODDD",
+        ["/dongming.v1.ExchangeService/ImportRoster"] = "ODDDD",
+        ["/dongming.v1.ExchangeService/ImportCatalog"] = "ODDDD",
+        ["/dongming.v1.ExchangeService/ImportCases"] = "OODDD",
+        ["/dongming.v1.ExchangeService/GetImport"] = "OODOD",
+        ["/dongming.v1.ExchangeService/ExportTotals"] = "OOOOO",
+        ["/dongming.v1.ExchangeService/ExportCases"] = "OODOD",
+        ["/dongming.v1.ReportService/RenderReview"] = "OODOD",
+        ["/dongming.v1.BannerService/RegisterBanner"] = "ODDDD",
+        ["/dongming.v1.BannerService/AddTownship"] = "ODDDD",
+        ["/dongming.v1.BannerService/GetBanner"] = "ODDOO",
+        ["/dongming.v1.BannerService/GetBannerTotals"] = "ODDOO",
+        ["/dongming.v1.BannerService/RepairBannerTotals"] = "ODDDD",
     };
 
     /// <summary>One sample call per RPC, valid in the home scope (so an admitted call answers OK).</summary>
@@ -274,6 +280,16 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             Filter = new ListCasesRequest { TownshipId = "dongming", CaseType = TestCaseType },
         }).ResponseAsync,
         // A template of one sentence: the matrix is about access, not about writing the whole review.
+        ["/dongming.v1.BannerService/RegisterBanner"] = (_, c) => new BannerService.BannerServiceClient(c).RegisterBannerAsync(new RegisterBannerRequest { BannerId = "b" + Rpc.Id(), Name = "矩阵旗" }).ResponseAsync,
+        ["/dongming.v1.BannerService/AddTownship"] = async (s, c) =>
+        {
+            var township = "t" + Rpc.Id();
+            await new TownshipService.TownshipServiceClient(s.Channel).RegisterTownshipAsync(new RegisterTownshipRequest { Township = new Township { TownshipId = township, Name = "矩阵镇" } });
+            await new BannerService.BannerServiceClient(c).AddTownshipAsync(new AddTownshipRequest { BannerId = TestBanner, TownshipId = township });
+        },
+        ["/dongming.v1.BannerService/GetBanner"] = (_, c) => new BannerService.BannerServiceClient(c).GetBannerAsync(new GetBannerRequest { BannerId = TestBanner }).ResponseAsync,
+        ["/dongming.v1.BannerService/GetBannerTotals"] = (_, c) => new BannerService.BannerServiceClient(c).GetBannerTotalsAsync(new GetBannerTotalsRequest { BannerId = TestBanner, Period = "2023", IncludeBreakdown = true }).ResponseAsync,
+        ["/dongming.v1.BannerService/RepairBannerTotals"] = (_, c) => new BannerService.BannerServiceClient(c).RepairBannerTotalsAsync(new RepairBannerTotalsRequest { BannerId = TestBanner }).ResponseAsync,
         ["/dongming.v1.ReportService/RenderReview"] = (_, c) => new ReportService.ReportServiceClient(c).RenderReviewAsync(new RenderReviewRequest
         {
             TownshipId = "dongming",
@@ -314,6 +330,7 @@ public sealed class AccessMatrixTests(DemoServerFixture fixture)
             {
                 VillageService.Descriptor, CatalogService.Descriptor, ReportingService.Descriptor, TownshipService.Descriptor, CaseService.Descriptor,
                 PlanningService.Descriptor, QualityService.Descriptor, ApprovalService.Descriptor, ExchangeService.Descriptor, ReportService.Descriptor,
+                BannerService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}"))
             .Order(StringComparer.Ordinal).ToList();

@@ -11,6 +11,7 @@ public enum Who
     Staff,
     Reporter,
     Viewer,
+    BannerStaff,
     Anonymous,
 }
 
@@ -27,6 +28,9 @@ public static class SecurityTestSupport
     /// <summary>A monthly data set of datai (livestock_sheep) only these tests submit and approve, in fresh months.</summary>
     public const string TestDataSet = "access_check_monthly";
 
+    /// <summary>A banner (旗) holding dongming, for the banner staff of these tests.</summary>
+    public const string TestBanner = "access-banner";
+
     private static readonly SemaphoreSlim Once = new(1, 1);
     private static readonly HashSet<ServerProcess> Prepared = [];
 
@@ -42,6 +46,7 @@ public static class SecurityTestSupport
         Who.Staff => Issuer(server).Issue(new TokenRequest(subject ?? "t-staff", name ?? "镇干部", Roles.TownshipStaff, "dongming", [], TimeSpan.FromHours(1))),
         Who.Reporter => Issuer(server).Issue(new TokenRequest(subject ?? "t-reporter", name ?? "大台村报账员", Roles.VillageReporter, null, ["datai"], TimeSpan.FromHours(1))),
         Who.Viewer => Issuer(server).Issue(new TokenRequest(subject ?? "t-viewer", name ?? "Viewer", Roles.Viewer, null, [], TimeSpan.FromHours(1))),
+        Who.BannerStaff => Issuer(server).Issue(new TokenRequest(subject ?? "t-banner", name ?? "旗干部", Roles.BannerStaff, null, [], TimeSpan.FromHours(1), TestBanner)),
         _ => throw new ArgumentOutOfRangeException(nameof(who)),
     };
 
@@ -77,6 +82,9 @@ public static class SecurityTestSupport
                 RequestId = "access-check-data-set",
                 DataSet = new DataSet { Code = TestDataSet, NameZh = "权限测试月报", PeriodType = PeriodType.Month, Indicators = { "livestock_sheep" }, OrgUnitIds = { "datai" }, DueDays = 5 },
             });
+            var banners = new BannerService.BannerServiceClient(server.Channel);
+            await banners.RegisterBannerAsync(new RegisterBannerRequest { BannerId = TestBanner, Name = "权限测试旗" });
+            await banners.AddTownshipAsync(new AddTownshipRequest { BannerId = TestBanner, TownshipId = "dongming" });
         }
         finally
         {
