@@ -42,8 +42,9 @@ public sealed class BatchingTests(ClusterFixture fixture)
         // Every write was answered with a version of its own, and the retry with the first answer of its request.
         var versions = receipts.Take(commands.Count).Select(r => r.Version).ToList();
         Assert.Equal(commands.Count, versions.Distinct().Count());
+        // (Calls sent at once may arrive in either order: whichever came second is the replay.)
         Assert.Equal(receipts[5].Version, receipts[^1].Version);
-        Assert.True(receipts[^1].Replayed);
+        Assert.True(receipts[5].Replayed ^ receipts[^1].Replayed);
         var journalVersion = await fixture.JournalVersionAsync(stream);
         Assert.Equal(versions.Max(), journalVersion);
         // The held append took the first write; the writes queued behind it went into fewer appends than writes.
