@@ -163,7 +163,7 @@ static Process Start(string server, string data, Ports ports, string[] extra)
         "--Dongming:RateLimit:PermitsPerSecond=0", .. extra])
         start.ArgumentList.Add(a);
     var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, _) => { };
+    process.OutputDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("Township ", StringComparison.Ordinal)) Console.WriteLine("server: " + e.Data.Trim()); };
     process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
     process.BeginOutputReadLine();
     process.BeginErrorReadLine();
