@@ -45,12 +45,14 @@ foreach (var n in counts)
         if (mode == "memory")
         {
             var rss = Status(process.Id);
+            Console.WriteLine("  active: " + await ScrapeAsync(ports.Metrics));
             Console.WriteLine($"memory, {n} villages active: VmRSS {rss.Rss / 1024.0:F0} MiB (empty server {empty.Rss / 1024.0:F0} MiB), VmHWM {rss.Hwm / 1024.0:F0} MiB, " +
                 $"{(rss.Rss - empty.Rss) / 1024.0 / n * 10000:F0} MiB per 10,000 villages above the empty server (load {Load()})");
             // Idle ledgers are collected after the collection age; the next call loads them again.
             var age = TimeSpan.Parse(collectionAge, invariant);
             await Task.Delay(age * 2 + TimeSpan.FromSeconds(5));
             var idle = Status(process.Id);
+            Console.WriteLine("  idle: " + await ScrapeAsync(ports.Metrics));
             var sample = Enumerable.Range(0, Math.Min(n, 500)).Select(i => i * (n / Math.Min(n, 500))).ToArray();
             var reporting = new ReportingService.ReportingServiceClient(channel);
             var wrong = 0;
@@ -159,7 +161,7 @@ static Process Start(string server, string data, Ports ports, string[] extra)
     DataDirectory.Current = data;
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var a in (string[])[server, "--urls", $"http://127.0.0.1:{ports.Grpc}", $"--Dongming:DataDirectory={data}", "--Dongming:Demo:Load=false",
-        $"--Dongming:Orleans:SiloPort={ports.Silo}", $"--Dongming:Orleans:GatewayPort={ports.Gateway}", "--Dongming:Metrics:Port=0", "--Dongming:Http:Port=0",
+        $"--Dongming:Orleans:SiloPort={ports.Silo}", $"--Dongming:Orleans:GatewayPort={ports.Gateway}", $"--Dongming:Metrics:Port={ports.Metrics}", "--Dongming:Http:Port=0",
         "--Dongming:RateLimit:PermitsPerSecond=0", .. extra])
         start.ArgumentList.Add(a);
     var process = Process.Start(start)!;
@@ -207,6 +209,17 @@ static (long Rss, long Hwm) Status(int pid)
     return (rss, hwm);
 }
 
+// The GC heap after the last collection and the grain activations, from the server's Prometheus endpoint.
+static async Task<string> ScrapeAsync(int port)
+{
+    using var http = new HttpClient();
+    var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+    double Sum(string prefix) => text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+        .Sum(l => double.TryParse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture, out var v) ? v : 0);
+    return $"GC heap {Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576:F0} MiB, committed {Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576:F0} MiB; " +
+        $"activations {Sum("orleans_catalog_activations"):F0} (created {Sum("orleans_catalog_activation_created"):F0}, destroyed {Sum("orleans_catalog_activation_destroyed"):F0})";
+}
+
 static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
 static string Repository()
@@ -228,6 +241,7 @@ internal sealed class Ports
     public int Grpc { get; } = Free();
     public int Silo { get; } = Free();
     public int Gateway { get; } = Free();
+    public int Metrics { get; } = Free();
 
     private static int Free()
     {
