@@ -92,6 +92,8 @@ foreach (var n in counts)
             }
             Console.WriteLine($"cold start after {(kill ? "kill -9" : "a graceful stop")}, {n} villages: serving {serving.TotalSeconds:F2} s, first GetTotals {answered.TotalSeconds:F2} s, " +
                 $"correct GetTotals {(correct ? started.Elapsed.TotalSeconds.ToString("F2", invariant) + " s" : "NOT within 5 min")} (load before restart {load})");
+            var restarted = Status(process.Id);
+            Console.WriteLine($"  after the restart (the township loaded, no ledger active): VmRSS {restarted.Rss / 1024.0:F0} MiB; " + await ScrapeAsync(ports.Metrics));
         }
     }
     finally
