@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
@@ -123,7 +124,14 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
                 // Parsing is most of a large township's load: the parts are parsed on all cores (pure work on
                 // byte arrays; the grain's own state is only touched after).
                 var parts = new OrgUnitPart?[rows.Count];
-                Parallel.For(0, rows.Count, i => parts[i] = JsonSerializer.Deserialize<OrgUnitPart>(rows[i].Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json));
+                try
+                {
+                    Parallel.For(0, rows.Count, i => parts[i] = JsonSerializer.Deserialize<OrgUnitPart>(rows[i].Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json));
+                }
+                catch (AggregateException e)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); // a damaged part is handled as before
+                }
                 units = new Dictionary<string, OrgUnitPart>(rows.Count, StringComparer.Ordinal);
                 for (var i = 0; i < rows.Count; i++)
                 {
