@@ -192,6 +192,8 @@ public sealed partial class TownshipAggregate
     }
 
     private readonly Dictionary<string, OrgUnitPart> _units = new(StringComparer.Ordinal);
+    /// <summary>The figure keys in use, shared by the parts: 10,000 villages reporting the same figures keep one copy of each key.</summary>
+    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, Cell>> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, string Batch, CaseStatus Status), Row> _rows = [];
 
@@ -320,7 +322,8 @@ public sealed partial class TownshipAggregate
         if (part.Figures.TryGetValue(key, out var old)) Count(cell, old, village, -1);
         if (value is not null)
         {
-            part.Figures[key] = value;
+            if (!_keys.TryGetValue(key, out var shared)) _keys.Add(shared = key);
+            part.Figures[shared] = value; // one string per figure key for all org units (a township holds every village's)
             Count(cell, value, village, +1);
         }
         else

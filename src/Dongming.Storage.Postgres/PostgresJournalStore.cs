@@ -182,6 +182,14 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task SaveCheckpointsAsync(IReadOnlyList<Snapshot> checkpoints, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(checkpoints);
+        EnsureUsable();
+        return checkpoints.Count == 0 ? Task.CompletedTask : _queue.EnqueueAsync(JournalWrite.ForCheckpoints(checkpoints), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
         JournalValidation.Validate(snapshot);
@@ -214,7 +222,7 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
         await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
         // Rows are locked in one global order (appends by stream, then checkpoints by stream; the sort is stable so
         // one stream's appends keep their order), so silos committing overlapping batches cannot deadlock.
-        var ordered = batch.OrderBy(w => w.Append is null).ThenBy(w => w.Append?.Stream ?? (w.Checkpoint ?? w.Snapshot)!.Stream, StringComparer.Ordinal);
+        var ordered = batch.OrderBy(w => w.Append is null).ThenBy(w => w.FirstStream, StringComparer.Ordinal);
         foreach (var write in ordered)
         {
             if (write.Snapshot is { } snapshot)
@@ -234,6 +242,20 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
                     "INSERT INTO dongming_checkpoints (stream, version, payload) VALUES ($1, $2, $3) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
                     connection);
                 AddSnapshotParameters(upsert.Parameters, checkpoint.Stream, checkpoint.Version, checkpoint.Payload);
+                await upsert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                write.Outcome = AppendOutcome.Appended;
+                continue;
+            }
+
+            if (write.Checkpoints is { } checkpoints)
+            {
+                // One statement for the whole list (in stream order, so rows are locked in the global order).
+                await using var upsert = new NpgsqlCommand(
+                    "INSERT INTO dongming_checkpoints (stream, version, payload) SELECT * FROM unnest($1, $2, $3) ON CONFLICT (stream) DO UPDATE SET version = excluded.version, payload = excluded.payload;",
+                    connection);
+                upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. checkpoints.Select(c => c.Stream)] });
+                upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. checkpoints.Select(c => c.Version)] });
+                upsert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. checkpoints.Select(c => c.Payload)] });
                 await upsert.ExecuteNonQueryAsync().ConfigureAwait(false);
                 write.Outcome = AppendOutcome.Appended;
                 continue;
@@ -352,6 +374,31 @@ public sealed class PostgresJournalStore : IJournalStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default) =>
         ReadSnapshotLikeAsync("dongming_checkpoints", stream, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Snapshot>> ReadCheckpointsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.ValidatePrefix(prefix);
+        EnsureUsable();
+        try
+        {
+            // starts_with compares code points whatever the database's collation (a range on text would follow it).
+            await using var command = _dataSource.CreateCommand("SELECT stream, version, payload FROM dongming_checkpoints WHERE starts_with(stream, $1) ORDER BY stream COLLATE \"C\";");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var result = new List<Snapshot>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new Snapshot(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+            }
+
+            return result;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Fault(ex);
+        }
+    }
 
     private async Task<Snapshot?> ReadSnapshotLikeAsync(string table, string stream, CancellationToken cancellationToken)
     {

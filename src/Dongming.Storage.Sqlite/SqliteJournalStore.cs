@@ -270,6 +270,14 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task SaveCheckpointsAsync(IReadOnlyList<Snapshot> checkpoints, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.Validate(checkpoints);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return checkpoints.Count == 0 ? Task.CompletedTask : _queue.EnqueueAsync(JournalWrite.ForCheckpoints(checkpoints), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
         JournalValidation.Validate(snapshot);
@@ -320,6 +328,17 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             if (write.Checkpoint is { } checkpoint)
             {
                 commands.UpsertCheckpoint(checkpoint);
+                write.Outcome = AppendOutcome.Appended;
+                continue;
+            }
+
+            if (write.Checkpoints is { } checkpoints)
+            {
+                foreach (var one in checkpoints)
+                {
+                    commands.UpsertCheckpoint(one);
+                }
+
                 write.Outcome = AppendOutcome.Appended;
                 continue;
             }
@@ -458,6 +477,46 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default) =>
         ReadSnapshotLikeAsync("checkpoints", stream, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Snapshot>> ReadCheckpointsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        JournalValidation.ValidatePrefix(prefix);
+        try
+        {
+            return await ReadCheckpointsCoreAsync(prefix, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fault(ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<Snapshot>> ReadCheckpointsCoreAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // A range on the primary key (TEXT compares as UTF-8 bytes, i.e. by code point): from the prefix up to the prefix
+        // with its last character raised by one; the substr test keeps the answer exact whatever that character is.
+        command.CommandText = "SELECT stream, version, payload FROM checkpoints WHERE stream >= $prefix AND (stream < $upper OR $upper IS NULL) AND substr(stream, 1, length($prefix)) = $prefix ORDER BY stream;";
+        command.Parameters.AddWithValue("$prefix", prefix);
+        command.Parameters.AddWithValue("$upper", (object?)UpperBound(prefix) ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<Snapshot>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new Snapshot(reader.GetString(0), reader.GetInt64(1), (byte[])reader.GetValue(2)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The least string above every string that starts with <paramref name="prefix"/>, or null when there is no simple one.</summary>
+    private static string? UpperBound(string prefix)
+    {
+        var last = prefix[^1];
+        return last < '\uD7FF' ? prefix[..^1] + (char)(last + 1) : null;
+    }
 
     private async Task<Snapshot?> ReadSnapshotLikeAsync(string table, string stream, CancellationToken cancellationToken)
     {

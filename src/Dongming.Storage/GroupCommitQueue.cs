@@ -9,11 +9,12 @@ public sealed class JournalWrite
     private const int Queued = 0, Taken = 1, Cancelled = 2;
     private int _state;
 
-    private JournalWrite(AppendRequest? append, Snapshot? checkpoint, Snapshot? snapshot = null)
+    private JournalWrite(AppendRequest? append, Snapshot? checkpoint, Snapshot? snapshot = null, IReadOnlyList<Snapshot>? checkpoints = null)
     {
         Append = append;
         Checkpoint = checkpoint;
         Snapshot = snapshot;
+        Checkpoints = checkpoints;
     }
 
     /// <summary>The append, or null for a checkpoint or snapshot.</summary>
@@ -21,6 +22,9 @@ public sealed class JournalWrite
 
     /// <summary>The checkpoint to store, or null.</summary>
     public Snapshot? Checkpoint { get; }
+
+    /// <summary>Checkpoints to store together (in stream order), or null.</summary>
+    public IReadOnlyList<Snapshot>? Checkpoints { get; }
 
     /// <summary>The stream snapshot to store (kept only when newer than the one stored), or null.</summary>
     public Snapshot? Snapshot { get; }
@@ -38,6 +42,13 @@ public sealed class JournalWrite
     /// <summary>Creates a checkpoint write.</summary>
     public static JournalWrite ForCheckpoint(Snapshot checkpoint) => new(null, checkpoint);
 
+    /// <summary>Creates one write of several checkpoints, stored in stream order in the same transaction.</summary>
+    public static JournalWrite ForCheckpoints(IReadOnlyList<Snapshot> checkpoints) =>
+        new(null, null, null, [.. checkpoints.OrderBy(c => c.Stream, StringComparer.Ordinal)]);
+
+    /// <summary>The stream this write locks first (backends order a batch's rows by it).</summary>
+    public string FirstStream => Append?.Stream ?? (Checkpoint ?? Snapshot ?? Checkpoints![0]).Stream;
+
     /// <summary>Creates a snapshot write.</summary>
     public static JournalWrite ForSnapshot(Snapshot snapshot) => new(null, null, snapshot);
 
@@ -52,6 +63,17 @@ public sealed class JournalWrite
         if ((Checkpoint ?? Snapshot) is { } stored)
         {
             return stored.Payload.LongLength;
+        }
+
+        if (Checkpoints is { } many)
+        {
+            long sum = 0;
+            foreach (var c in many)
+            {
+                sum += c.Payload.LongLength;
+            }
+
+            return sum;
         }
 
         long bytes = Append!.Snapshot?.LongLength ?? 0;
@@ -234,4 +256,22 @@ public static class JournalValidation
         ArgumentOutOfRangeException.ThrowIfNegative(checkpoint.Version, nameof(checkpoint));
         ArgumentNullException.ThrowIfNull(checkpoint.Payload, nameof(checkpoint));
     }
+
+    /// <summary>Throws for a malformed checkpoint of the list, or a stream named twice.</summary>
+    public static void Validate(IReadOnlyList<Snapshot> checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var checkpoint in checkpoints)
+        {
+            Validate(checkpoint);
+            if (!streams.Add(checkpoint.Stream))
+            {
+                throw new ArgumentException($"Checkpoint '{checkpoint.Stream}' appears twice in one write.", nameof(checkpoints));
+            }
+        }
+    }
+
+    /// <summary>Throws for a prefix of checkpoint streams that is null or empty.</summary>
+    public static void ValidatePrefix(string prefix) => ArgumentException.ThrowIfNullOrEmpty(prefix, nameof(prefix));
 }

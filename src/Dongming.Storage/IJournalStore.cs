@@ -56,6 +56,19 @@ public interface IJournalStore
 
     /// <summary>The checkpoint saved by <see cref="SaveCheckpointAsync"/>, or null.</summary>
     Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores several checkpoints in one transaction (all or none), each replacing the previous one of its stream, as
+    /// <see cref="SaveCheckpointAsync"/> does: e.g. the parts of a township's totals that changed, with its header.
+    /// An empty list writes nothing; a stream named twice throws <see cref="ArgumentException"/>.
+    /// </summary>
+    Task SaveCheckpointsAsync(IReadOnlyList<Snapshot> checkpoints, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The checkpoints whose stream names start with <paramref name="prefix"/> (ordinal, non-empty), in stream order
+    /// (one query).
+    /// </summary>
+    Task<IReadOnlyList<Snapshot>> ReadCheckpointsAsync(string prefix, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One append: events for one stream, optionally with a snapshot of the state after them.</summary>

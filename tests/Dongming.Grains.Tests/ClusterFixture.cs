@@ -187,10 +187,17 @@ public sealed class JournalCounters
 
     internal void ReadByVersion(string stream, int count) => EventsReadByVersion.AddOrUpdate(stream, count, (_, n) => n + count);
 
+    /// <summary>Checkpoint rows written, per stream (a township's header and each of its parts).</summary>
+    public ConcurrentDictionary<string, long> CheckpointsByStream { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Checkpoint rows written so far whose stream starts with <paramref name="prefix"/>.</summary>
+    public long CheckpointsUnder(string prefix) => CheckpointsByStream.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
+
     internal void Checkpointed(Snapshot checkpoint)
     {
         Interlocked.Add(ref _checkpointBytes, checkpoint.Payload.LongLength);
         Interlocked.Increment(ref _checkpoints);
+        CheckpointsByStream.AddOrUpdate(checkpoint.Stream, 1, (_, n) => n + 1);
     }
 }
 
@@ -293,6 +300,14 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
     public Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default) => inner.GetVersionsAsync(streams, cancellationToken);
 
     public Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default) => inner.ReadCheckpointAsync(stream, cancellationToken);
+
+    public async Task SaveCheckpointsAsync(IReadOnlyList<Snapshot> checkpoints, CancellationToken cancellationToken = default)
+    {
+        await inner.SaveCheckpointsAsync(checkpoints, cancellationToken);
+        foreach (var checkpoint in checkpoints) _counters.Checkpointed(checkpoint);
+    }
+
+    public Task<IReadOnlyList<Snapshot>> ReadCheckpointsAsync(string prefix, CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(prefix, cancellationToken);
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable d ? d.DisposeAsync() : ValueTask.CompletedTask;
 }

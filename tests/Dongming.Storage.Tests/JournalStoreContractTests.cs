@@ -161,6 +161,58 @@ public abstract class JournalStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Checkpoints_SavedTogether_AreReadByPrefix_InStreamOrder_AndReplaceOneByOne()
+    {
+        var store = await OpenAsync();
+        var head = Stream("totals/t");
+        var b = Stream("totals/t/b");
+        var a = Stream("totals/t/a");
+        await store.SaveCheckpointsAsync([new(head, 1, Bytes("head")), new(b, 3, Bytes("b-3")), new(a, 2, Bytes("a-2"))], Ct);
+        // Another township whose name extends this one's, and a stream just above the prefix's range.
+        await store.SaveCheckpointsAsync([new(Stream("totals/tt/x"), 1, Bytes("tt")), new(Stream("totals/t0"), 1, Bytes("t0"))], Ct);
+
+        var parts = await store.ReadCheckpointsAsync(Stream("totals/t/"), Ct);
+        Assert.Equal([(a, 2L, "a-2"), (b, 3L, "b-3")], parts.Select(p => (p.Stream, p.Version, Encoding.UTF8.GetString(p.Payload))));
+        Assert.Equal("head", Encoding.UTF8.GetString((await store.ReadCheckpointAsync(head, Ct))!.Payload));
+
+        await store.SaveCheckpointsAsync([new(b, 5, Bytes("b-5"))], Ct);
+        parts = await store.ReadCheckpointsAsync(Stream("totals/t/"), Ct);
+        Assert.Equal([(a, 2L, "a-2"), (b, 5L, "b-5")], parts.Select(p => (p.Stream, p.Version, Encoding.UTF8.GetString(p.Payload))));
+        Assert.Equal("b-5", Encoding.UTF8.GetString((await store.ReadCheckpointAsync(b, Ct))!.Payload));
+        Assert.Empty(await store.ReadCheckpointsAsync(Stream("none/"), Ct));
+    }
+
+    [Fact]
+    public async Task Checkpoints_SavedTogether_CommitInOneTransaction_AndSurviveReopening()
+    {
+        var store = await OpenAsync();
+        var before = CommitCount(store);
+        var many = Enumerable.Range(0, 300).Select(i => new Snapshot(Stream($"many/{i:D4}"), i, Bytes("p" + i))).ToList();
+        await store.SaveCheckpointsAsync(many, Ct);
+        Assert.Equal(before + 1, CommitCount(store));
+        await store.SaveCheckpointsAsync([], Ct);
+        Assert.Equal(before + 1, CommitCount(store));
+        await ((IAsyncDisposable)store).DisposeAsync();
+        _stores.Remove((IAsyncDisposable)store);
+
+        var reopened = await OpenAsync();
+        var read = await reopened.ReadCheckpointsAsync(Stream("many/"), Ct);
+        Assert.Equal(many.Select(c => (c.Stream, c.Version, Encoding.UTF8.GetString(c.Payload))), read.Select(c => (c.Stream, c.Version, Encoding.UTF8.GetString(c.Payload))));
+    }
+
+    [Fact]
+    public async Task Checkpoints_MalformedLists_AreRefused_AndWriteNothing()
+    {
+        var store = await OpenAsync();
+        var s = Stream("dup");
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveCheckpointsAsync([new(s, 1, Bytes("x")), new(s, 2, Bytes("y"))], Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.SaveCheckpointsAsync([new(Stream("ok"), 1, Bytes("x")), new(Stream("neg"), -1, Bytes("y"))], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReadCheckpointsAsync("", Ct));
+        Assert.Null(await store.ReadCheckpointAsync(s, Ct));
+        Assert.Null(await store.ReadCheckpointAsync(Stream("ok"), Ct));
+    }
+
+    [Fact]
     public async Task Checkpoint_IsSavedReplacedAndRead()
     {
         var store = await OpenAsync();

@@ -22,6 +22,23 @@ public static class Cluster
         return silo;
     }
 
+    /// <summary>
+    /// Idle grains are deactivated after <see cref="GrainsOptions.CollectionAge"/> (validated here, before the silo
+    /// starts); the collector runs every minute, or every half age for a shorter age.
+    /// </summary>
+    public static ISiloBuilder ConfigureDongmingGrainCollection(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var grains = configuration.GetSection(GrainsOptions.Section).Get<GrainsOptions>() ?? new GrainsOptions();
+        if (grains.CollectionAge < GrainsOptions.MinimumCollectionAge)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(GrainsOptions.Section, typeof(GrainsOptions), [$"{GrainsOptions.Section}:CollectionAge must be at least {GrainsOptions.MinimumCollectionAge}"]);
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionAge = grains.CollectionAge;
+            o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, grains.CollectionAge.Ticks / 2));
+        });
+        return silo;
+    }
+
     /// <summary>Graceful stop: SIGTERM drains gRPC calls, deactivates grains and leaves the cluster within this time.</summary>
     public static WebApplicationBuilder AddDongmingShutdown(this WebApplicationBuilder builder)
     {

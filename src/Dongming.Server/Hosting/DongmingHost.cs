@@ -63,6 +63,7 @@ public static class DongmingHost
             {
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
             }
+            silo.ConfigureDongmingGrainCollection(configuration);
             silo.AddDongmingGrains();
             silo.AddActivityPropagation();
             silo.AddDongmingDashboard(configuration);
