@@ -243,7 +243,7 @@ public sealed class TotalsFeed(GrainRefs refs, IOptions<WatchOptions> options, I
             var message = new WatchTotalsResponse { Initial = false, Version = answer.Version, AsOf = Mappers.Ts(answer.AsOf) };
             message.Totals.AddRange(change.Changed.Select(Mappers.ToWire));
             message.Removed.AddRange(change.Removed);
-            return message;
+            return TotalsWire.EncodeOnce(message);
         }
     }
 }

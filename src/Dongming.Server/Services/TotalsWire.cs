@@ -14,7 +14,8 @@ namespace Dongming.Server.Services;
 /// for the very answer object it was built from: a changed version, another request or an answer that crossed from
 /// another silo (a copy) builds afresh, so a stale or another caller's answer can never be sent. Access is checked
 /// before the service runs (a caller who may not read a breakdown never reaches it), and the answer depends on the
-/// request alone, which is what the key holds.
+/// request alone, which is what the key holds. WatchTotals changes are encoded once per change the same way
+/// (<see cref="EncodeOnce"/>).
 /// </summary>
 public sealed class TotalsWire
 {
@@ -64,8 +65,37 @@ public sealed class TotalsWire
         },
         static context => GetTotalsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
 
+    /// <summary>The encoded bytes of WatchTotals changes, kept with the message every watcher of a feed is sent.</summary>
+    private static readonly ConditionalWeakTable<WatchTotalsResponse, byte[]> EncodedChanges = [];
+
     /// <summary>
-    /// Binds TownshipService as generated, but GetTotals with <see cref="Marshaller"/> (same service, method and
+    /// Encodes a change once for all its watchers (<see cref="TotalsFeed"/> publishes one message per change to every
+    /// stream of the feed, and no one changes it afterwards): each stream then writes the same bytes.
+    /// </summary>
+    public static WatchTotalsResponse EncodeOnce(WatchTotalsResponse change)
+    {
+        EncodedChanges.AddOrUpdate(change, change.ToByteArray());
+        return change;
+    }
+
+    /// <summary>Encodes a WatchTotals message: the kept bytes of a change encoded once, else as protobuf always does.</summary>
+    public static readonly Marshaller<WatchTotalsResponse> WatchMarshaller = Marshallers.Create(
+        static (WatchTotalsResponse message, SerializationContext context) =>
+        {
+            if (EncodedChanges.TryGetValue(message, out var bytes))
+            {
+                context.Complete(bytes);
+                return;
+            }
+            context.SetPayloadLength(message.CalculateSize());
+            message.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        },
+        static context => WatchTotalsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+
+    /// <summary>
+    /// Binds TownshipService as generated, but GetTotals with <see cref="Marshaller"/> and WatchTotals with
+    /// <see cref="WatchMarshaller"/> (same service, method and
     /// message types; only how the answer is encoded differs).
     /// </summary>
     public sealed class Binder(ServiceBinderBase inner) : ServiceBinderBase
@@ -84,8 +114,16 @@ public sealed class TotalsWire
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
             inner.AddMethod(method, handler);
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
+        {
+            if (method is Method<WatchTotalsRequest, WatchTotalsResponse> watch)
+            {
+                var shared = new Method<WatchTotalsRequest, WatchTotalsResponse>(watch.Type, watch.ServiceName, watch.Name, watch.RequestMarshaller, WatchMarshaller);
+                inner.AddMethod((Method<TRequest, TResponse>)(object)shared, handler);
+                return;
+            }
             inner.AddMethod(method, handler);
+        }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
             inner.AddMethod(method, handler);

@@ -9,7 +9,7 @@ namespace Dongming.Server.Services;
 [BindServiceMethod(typeof(TownshipGrpcService), nameof(BindService))]
 public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsWire wire, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
-    /// <summary>The service's methods as generated, GetTotals answered from <see cref="TotalsWire"/>'s encoded bytes.</summary>
+    /// <summary>The service's methods as generated, GetTotals and WatchTotals' changes sent as <see cref="TotalsWire"/>'s encoded bytes.</summary>
     public static void BindService(ServiceBinderBase binder, TownshipService.TownshipServiceBase? service) =>
         TownshipService.BindService(new TotalsWire.Binder(binder), service!);
 

@@ -1,5 +1,6 @@
 using Dongming.Contracts.V1;
 using Dongming.Server.Security;
+using Google.Protobuf;
 using Grpc.Core;
 using static Dongming.Server.Tests.Security.SecurityTestSupport;
 
@@ -33,6 +34,48 @@ public sealed class TotalsAnswerCacheTests(DemoServerFixture fixture)
     }
 
     private static string Sheep(GetTotalsResponse r) => r.Totals.Single(t => t.Indicator == "livestock_sheep").Value;
+
+    [Fact]
+    public void WatchTotalsChange_EncodedOnce_IsSentAsThoseBytes_AndAnyOtherMessageAsProtobufEncodesIt()
+    {
+        var change = new WatchTotalsResponse { Version = 7, Totals = { new Total { Indicator = "livestock_sheep", Value = "30" } }, Removed = { "livestock_cattle" } };
+        Assert.Same(change, Dongming.Server.Services.TotalsWire.EncodeOnce(change));
+        var sent = Encode(change);
+        Assert.True(sent.Kept);
+        Assert.Equal(change.ToByteArray(), sent.Bytes);
+
+        var whole = new WatchTotalsResponse { Initial = true, Version = 8, Totals = { new Total { Indicator = "livestock_sheep", Value = "31" } } };
+        var written = Encode(whole);
+        Assert.False(written.Kept);
+        Assert.Equal(whole.ToByteArray(), written.Bytes);
+    }
+
+    private static (bool Kept, byte[] Bytes) Encode(WatchTotalsResponse message)
+    {
+        var context = new CapturingContext();
+        Dongming.Server.Services.TotalsWire.WatchMarshaller.ContextualSerializer(message, context);
+        return (context.Kept, context.Bytes!);
+    }
+
+    /// <summary>What gRPC's writer does with a marshaller's output: kept bytes handed over whole, or written to its buffer.</summary>
+    private sealed class CapturingContext : SerializationContext
+    {
+        private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new();
+
+        public bool Kept { get; private set; }
+
+        public byte[]? Bytes { get; private set; }
+
+        public override void Complete(byte[] payload) => (Kept, Bytes) = (true, payload);
+
+        public override System.Buffers.IBufferWriter<byte> GetBufferWriter() => _buffer;
+
+        public override void SetPayloadLength(int payloadLength)
+        {
+        }
+
+        public override void Complete() => Bytes = _buffer.WrittenSpan.ToArray();
+    }
 
     [Fact]
     public async Task GetTotals_AfterAReport_AnswersTheNewTotals_NotTheKeptOnes()
