@@ -127,24 +127,10 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     protected async Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, Action<long> commit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(e, Json);
         var next = Version + 1;
-        var outcome = await _store.AppendAsync(new AppendRequest(Stream, Version, [new NewEvent(typeof(TEvent).Name, payload, requestId, fingerprint)]), cancellationToken);
-        switch (outcome)
-        {
-            case AppendOutcome.Appended:
-                Version = next;
-                commit(next);
-                _bytesSinceSnapshot += payload.Length;
-                SnapshotIfDue();
-                return (next, null);
-            case AppendOutcome.DuplicateRequest:
-                return (Version, await FindReplayAsync(requestId, fingerprint) ?? throw new InvalidOperationException("duplicate request id not found"));
-            default:
-                // Another activation wrote to this stream (possible for a moment in a cluster): reload.
-                DeactivateOnIdle();
-                throw DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
-        }
+        return await PersistBatchAsync([(e, requestId, fingerprint)], () => commit(next), cancellationToken) == AppendOutcome.Appended
+            ? (next, null)
+            : (Version, await FindReplayAsync(requestId, fingerprint) ?? throw new InvalidOperationException("duplicate request id not found"));
     }
 
     /// <summary>
@@ -168,6 +154,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             case AppendOutcome.DuplicateRequest:
                 return outcome;
             default:
+                // Another activation wrote to this stream (possible for a moment in a cluster): reload.
                 DeactivateOnIdle();
                 throw DomainException.Aborted($"{Stream} was changed concurrently; retry the request");
         }

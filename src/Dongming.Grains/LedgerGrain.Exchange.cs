@@ -1,6 +1,5 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
-using Dongming.Quality;
 
 namespace Dongming.Grains;
 
@@ -32,8 +31,8 @@ public sealed partial class LedgerGrain
                 IReadOnlyList<ValidationWarning> warnings = [];
                 if (quality is not null)
                 {
-                    var effect = State.Prepare(new ValuesReported(EventMeta.Of(Actor.System, clock.GetUtcNow(), report.RequestId), report.Period.ToString(), report.Figures, null), Version + 1, _catalog);
-                    warnings = TownshipQuality.Warnings(quality, OrgUnitId, report.Period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, report.Period));
+                    var reported = new ValuesReported(EventMeta.Of(Actor.System, clock.GetUtcNow(), report.RequestId), report.Period.ToString(), report.Figures, null);
+                    warnings = WarningsAfter(quality, reported, report.Period, State.Prepare(reported, Version + 1, _catalog));
                 }
                 checks.Add(new ReportCheck(held, null, [], warnings));
             }

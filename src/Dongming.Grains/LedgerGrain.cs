@@ -109,7 +109,7 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
             State.CheckUnlocked(OrgUnitId, period, indicators);
             var effect = State.Prepare(e, version, _catalog);
             return e is ValuesReported report && quality is not null
-                ? (report with { Warnings = TownshipQuality.Warnings(quality, OrgUnitId, period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, period)) }, effect)
+                ? (report with { Warnings = WarningsAfter(quality, report, period, effect) }, effect)
                 : (e, effect);
         });
         WriteOutcome outcome;
@@ -128,6 +128,13 @@ public sealed partial class LedgerGrain(IJournalStore store, CatalogCache catalo
         foreach (var w in warnings) ServiceMetrics.ValidationWarnings.Add(1, new KeyValuePair<string, object?>("importance", w.Importance));
         return new ReportReceipt(OrgUnitId, outcome.Version, false, warnings);
     }
+
+    /// <summary>
+    /// The warnings of a report: the village-scope rules naming its indicators that the org unit's figures of the period
+    /// break once <paramref name="effect"/> (the report's, prepared) is applied.
+    /// </summary>
+    private IReadOnlyList<ValidationWarning> WarningsAfter(QualityCatalog quality, ValuesReported report, Period period, LedgerEffect effect) =>
+        TownshipQuality.Warnings(quality, OrgUnitId, period, report.Figures.Select(f => f.Indicator), State.ValuesAfter(effect, period));
 
     /// <summary>The first answer of a write of values: its version, and the warnings its report was answered with.</summary>
     private ReportReceipt Receipt(JournalEvent first) =>

@@ -51,19 +51,7 @@ public sealed class TotalsWire
     }
 
     /// <summary>Encodes a GetTotals response: the kept bytes of a message built here, else as protobuf always does.</summary>
-    public static readonly Marshaller<GetTotalsResponse> Marshaller = Marshallers.Create(
-        static (GetTotalsResponse message, SerializationContext context) =>
-        {
-            if (Encoded.TryGetValue(message, out var bytes))
-            {
-                context.Complete(bytes);
-                return;
-            }
-            context.SetPayloadLength(message.CalculateSize());
-            message.WriteTo(context.GetBufferWriter());
-            context.Complete();
-        },
-        static context => GetTotalsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+    public static readonly Marshaller<GetTotalsResponse> Marshaller = KeptBytes(Encoded, GetTotalsResponse.Parser);
 
     /// <summary>The encoded bytes of WatchTotals changes, kept with the message every watcher of a feed is sent.</summary>
     private static readonly ConditionalWeakTable<WatchTotalsResponse, byte[]> EncodedChanges = [];
@@ -79,10 +67,14 @@ public sealed class TotalsWire
     }
 
     /// <summary>Encodes a WatchTotals message: the kept bytes of a change encoded once, else as protobuf always does.</summary>
-    public static readonly Marshaller<WatchTotalsResponse> WatchMarshaller = Marshallers.Create(
-        static (WatchTotalsResponse message, SerializationContext context) =>
+    public static readonly Marshaller<WatchTotalsResponse> WatchMarshaller = KeptBytes(EncodedChanges, WatchTotalsResponse.Parser);
+
+    /// <summary>A marshaller that sends a message's kept bytes when it has them, and encodes it as protobuf does otherwise.</summary>
+    private static Marshaller<T> KeptBytes<T>(ConditionalWeakTable<T, byte[]> kept, MessageParser<T> parser)
+        where T : class, IMessage<T> => Marshallers.Create(
+        (T message, SerializationContext context) =>
         {
-            if (EncodedChanges.TryGetValue(message, out var bytes))
+            if (kept.TryGetValue(message, out var bytes))
             {
                 context.Complete(bytes);
                 return;
@@ -91,7 +83,7 @@ public sealed class TotalsWire
             message.WriteTo(context.GetBufferWriter());
             context.Complete();
         },
-        static context => WatchTotalsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+        context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
 
     /// <summary>
     /// Binds TownshipService as generated, but GetTotals with <see cref="Marshaller"/> and WatchTotals with
