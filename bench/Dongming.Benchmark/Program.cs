@@ -96,6 +96,11 @@ internal static class Program
         if (options.Only.Contains('b'))
         {
             cases.Add(("(b) GetTotals dongming 2023", async i => await clients.Township[i % Clients.ChannelCount].GetTotalsAsync(totalsRequest, clients.Options()), options.ServerPid));
+            // The same call with the answer kept as bytes: the ratio without the client's parse on the shared cores.
+            var raw = await clients.Invokers[0].AsyncUnaryCall(Clients.RawTotals, null, clients.Options(), totalsRequest);
+            var parsed = await clients.Township[0].GetTotalsAsync(totalsRequest, clients.Options());
+            if (!GetTotalsResponse.Parser.ParseFrom(raw).Equals(parsed)) throw new InvalidOperationException("GetTotals as bytes is not the parsed answer");
+            cases.Add(("(b2) GetTotals, answer as bytes", async i => await clients.Invokers[i % Clients.ChannelCount].AsyncUnaryCall(Clients.RawTotals, null, clients.Options(), totalsRequest), options.ServerPid));
         }
         if (canReport && options.Only.Contains('c'))
         {
@@ -482,6 +487,7 @@ internal static class Program
         };
         var informative = new List<(string Label, string Prefix, string Base)>
         {
+            ("b2/a as bytes", "(b2)", "(a)"),
             ("b/bare GetTotals", "(b)", BareCase),
             ("c/bare Report", "(c)", BareCase),
         };

@@ -18,11 +18,12 @@ public static class GrainsHosting
         return silo;
     }
 
-    /// <summary>The services grains and the host share: the clock, the silo's catalog cache, kept grain references.</summary>
+    /// <summary>The services grains and the host share: the clock, the silo's catalog cache, the townships' answers board, kept grain references.</summary>
     public static IServiceCollection AddDongmingGrainServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CatalogCache>();
+        services.TryAddSingleton<TotalsBoard>();
         services.TryAddSingleton<GrainRefs>();
         return services;
     }

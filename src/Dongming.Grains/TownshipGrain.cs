@@ -33,7 +33,7 @@ public sealed class TownshipCheckpoint
 }
 
 /// <inheritdoc cref="ITownshipGrain"/>
-public sealed partial class TownshipGrain(IJournalStore store, CatalogCache catalogs, TimeProvider clock, ILogger<TownshipGrain> logger)
+public sealed partial class TownshipGrain(IJournalStore store, CatalogCache catalogs, TotalsBoard board, TimeProvider clock, ILogger<TownshipGrain> logger)
     : Grain, ITownshipGrain
 {
     /// <summary>How often changed totals are checkpointed; after a crash the repair on load covers the gap.</summary>
@@ -49,7 +49,9 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private readonly Dictionary<string, long> _checkpointedParts = new(StringComparer.Ordinal);
     /// <summary>Parts replaced without a new version (a repair that found a part wrong): rewritten at the next checkpoint.</summary>
     private readonly HashSet<string> _rewriteParts = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Period, string Indicators, bool Breakdown, string Compare), TotalsAnswer> _answers = [];
+    private readonly Dictionary<TotalsBoard.Key, TotalsAnswer> _answers = [];
+    /// <summary>This activation's answers on the silo's board (null until loaded, and for an unknown township).</summary>
+    private TotalsBoard.Slot? _boardSlot;
     private long _answersVersion = -1;
     private bool _registered;
     private int _deadSilosSeen;
@@ -90,6 +92,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         // exported only while it is active.
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckpointEvery, CheckpointEvery) { KeepAlive = true });
         PublishCaseGauges();
+        _boardSlot = board.Attach(TownshipId, () => _aggregate.Version);
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -171,6 +174,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_boardSlot is not null) board.Detach(TownshipId, _boardSlot);
         if (_registered) await CheckpointAsync(cancellationToken);
         if (_banner is not null) await _banner.FlushAsync();
         ServiceMetrics.WithdrawCases(TownshipId);
@@ -296,12 +300,16 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public async Task<TotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown, string? comparePeriod = null)
     {
         EnsureRegistered();
-        var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown, comparePeriod ?? string.Empty);
+        var key = TotalsBoard.Key.Of(period, indicators, includeBreakdown, comparePeriod);
         if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
         if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
         var catalog = await catalogs.ForCodesAsync(indicators);
         var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown, comparePeriod), catalog);
-        if (_answers.Count < 256 && _answersVersion == _aggregate.Version) _answers[key] = answer;
+        if (_answers.Count < TotalsBoard.AnswersPerTownship && _answersVersion == _aggregate.Version)
+        {
+            _answers[key] = answer;
+            if (_boardSlot is not null) TotalsBoard.Put(_boardSlot, key, answer); // the gRPC service of this silo answers it from now on
+        }
         return answer;
     }
 

@@ -31,6 +31,8 @@ public static class SecurityHost
         }
         services.AddSingleton(new SecurityFiles(keyFile, created, adminToken));
 
+        var shortcut = new BearerShortcut();
+        services.AddSingleton(shortcut);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false; // keep sub, name, role, township, village as the token names them
@@ -39,7 +41,9 @@ public static class SecurityHost
                 // Each token is validated once, then served from the cache until it expires (AuthOptions.ValidatedTokenCache).
                 var handlers = o.TokenHandlers.ToArray();
                 o.TokenHandlers.Clear();
-                foreach (var handler in handlers) o.TokenHandlers.Add(new ValidatedTokenCache(handler, auth.ValidatedTokenCache));
+                var caches = handlers.Select(h => new ValidatedTokenCache(h, auth.ValidatedTokenCache)).ToArray();
+                foreach (var cache in caches) o.TokenHandlers.Add(cache);
+                shortcut.UseCaches(caches); // a cached token's next calls skip the handler (BearerShortcut)
             }
             o.Events = DashboardAccess.Events();
             if (!string.IsNullOrWhiteSpace(auth.Authority))
@@ -73,7 +77,7 @@ public static class SecurityHost
 
     public static WebApplication UseDongmingSecurity(this WebApplication app)
     {
-        app.UseAuthentication();
+        BearerShortcut.Use(app); // UseAuthentication, but a call with a token validated before is not authenticated again
         app.UseAuthorization(); // the dashboard's endpoints require an admin (gRPC endpoints are checked by the access interceptor)
         app.Use(RewriteUndecodableRequests);
         app.Lifetime.ApplicationStarted.Register(() =>

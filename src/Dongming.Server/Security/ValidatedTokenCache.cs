@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Dongming.Server.Security;
@@ -55,6 +56,18 @@ public sealed class ValidatedTokenCache(TokenHandler inner, int capacity, TimePr
             if (entry.ValidToUtc <= now) _entries.TryRemove(key, out _);
         }
         if (_entries.Count >= capacity) _entries.Clear();
+    }
+
+    /// <summary>
+    /// The identity of a token this cache holds and that has not expired (a clone: each request its own), for
+    /// <see cref="BearerShortcut"/>; false for any other token, which then goes through the bearer handler.
+    /// </summary>
+    public bool TryGetIdentity(string token, out ClaimsIdentity identity)
+    {
+        identity = null!;
+        if (!_entries.TryGetValue(token, out var hit) || _clock.GetUtcNow().UtcDateTime >= hit.ValidToUtc) return false;
+        identity = hit.Result.ClaimsIdentity.Clone();
+        return true;
     }
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);

@@ -7,7 +7,7 @@ namespace Dongming.Server.Services;
 
 /// <summary>dongming.v1.TownshipService: kept totals, their changes and case summaries.</summary>
 [BindServiceMethod(typeof(TownshipGrpcService), nameof(BindService))]
-public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsWire wire, TimeProvider clock) : TownshipService.TownshipServiceBase
+public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsWire wire, TotalsBoard board, TimeProvider clock) : TownshipService.TownshipServiceBase
 {
     /// <summary>The service's methods as generated, GetTotals and WatchTotals' changes sent as <see cref="TotalsWire"/>'s encoded bytes.</summary>
     public static void BindService(ServiceBinderBase binder, TownshipService.TownshipServiceBase? service) =>
@@ -26,8 +26,21 @@ public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsW
         return Mappers.ToWire(await refs.Roster.DescribeTownship(info.TownshipId));
     }
 
-    public override async Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context) =>
-        wire.Response(request, await refs.Township(Mappers.Route(request.TownshipId, "township_id")).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, Mappers.Opt(request.ComparePeriod)), ToWire);
+    /// <summary>
+    /// The township's answer: from this silo's <see cref="TotalsBoard"/> while the township is active here and its totals
+    /// have not moved since it answered the same request (no grain call), else from the township grain.
+    /// </summary>
+    public override Task<GetTotalsResponse> GetTotals(GetTotalsRequest request, ServerCallContext context)
+    {
+        var townshipId = Mappers.Route(request.TownshipId, "township_id");
+        var compare = Mappers.Opt(request.ComparePeriod);
+        if (board.TryGet(townshipId, TotalsBoard.Key.Of(request.Period, request.Indicators, request.IncludeBreakdown, compare), out var kept))
+            return Task.FromResult(wire.Response(request, kept, ToWire));
+        return Ask(request, townshipId, compare);
+    }
+
+    private async Task<GetTotalsResponse> Ask(GetTotalsRequest request, string townshipId, string? compare) =>
+        wire.Response(request, await refs.Township(townshipId).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, compare), ToWire);
 
     private static GetTotalsResponse ToWire(TotalsAnswer answer)
     {

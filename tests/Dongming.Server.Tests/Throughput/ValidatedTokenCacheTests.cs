@@ -102,4 +102,56 @@ public sealed class ValidatedTokenCacheTests
             Assert.InRange(cache.Count, 1, 3);
         }
     }
+
+    private static Microsoft.AspNetCore.Http.DefaultHttpContext Call(string? authorization, string contentType = "application/grpc")
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Request.ContentType = contentType;
+        if (authorization is not null) http.Request.Headers.Authorization = authorization;
+        return http;
+    }
+
+    [Fact]
+    public async Task Shortcut_ACachedToken_AuthenticatesTheCallWithItsOwnIdentity_UntilItExpires()
+    {
+        var clock = new Clock(DateTimeOffset.UtcNow);
+        var cache = new ValidatedTokenCache(new Counting(), 100, clock);
+        var shortcut = new BearerShortcut();
+        shortcut.UseCaches([cache]);
+        var token = Token("t-shortcut", TimeSpan.FromMinutes(10));
+
+        Assert.False(shortcut.TryAuthenticate(Call("Bearer " + token))); // not validated yet: the bearer handler's turn
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        var first = Call("Bearer " + token);
+        var second = Call("bearer  " + token + " ");
+        Assert.True(shortcut.TryAuthenticate(first));
+        Assert.True(shortcut.TryAuthenticate(second));
+        Assert.Equal("t-shortcut", first.User.FindFirst("sub")?.Value);
+        Assert.True(first.User.Identity?.IsAuthenticated);
+        Assert.NotSame(first.User.Identity, second.User.Identity);
+
+        clock.Now += TimeSpan.FromMinutes(11); // past exp: the handler decides (and refuses) again
+        Assert.False(shortcut.TryAuthenticate(Call("Bearer " + token)));
+    }
+
+    [Fact]
+    public async Task Shortcut_AnythingButACachedBearerTokenOfAGrpcCall_IsLeftToTheBearerHandler()
+    {
+        var cache = new ValidatedTokenCache(new Counting(), 100);
+        var shortcut = new BearerShortcut();
+        shortcut.UseCaches([cache]);
+        var token = Token("t-left", TimeSpan.FromMinutes(10));
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        Assert.False(shortcut.TryAuthenticate(Call(null)));
+        Assert.False(shortcut.TryAuthenticate(Call("Basic " + token)));
+        Assert.False(shortcut.TryAuthenticate(Call("Bearer " + Token("t-other", TimeSpan.FromMinutes(10)))));
+        Assert.False(shortcut.TryAuthenticate(Call("Bearer " + token, contentType: "text/html"))); // the dashboard: its cookie
+        var twice = Call(null);
+        twice.Request.Headers.Authorization = new Microsoft.Extensions.Primitives.StringValues(["Bearer " + token, "Bearer " + token]);
+        Assert.False(shortcut.TryAuthenticate(twice));
+        shortcut.UseCaches([]); // the options were built again without a cache
+        Assert.False(shortcut.TryAuthenticate(Call("Bearer " + token)));
+    }
 }

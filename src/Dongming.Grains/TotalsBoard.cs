@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Dongming.Domain;
+
+namespace Dongming.Grains;
+
+/// <summary>
+/// The totals answers of the townships active in this silo, for the gRPC service of the same process: a GetTotals that
+/// the township has already answered at its current totals version is served from here without a grain call.
+/// Read-your-writes holds: a ledger acknowledges a write only after the township applied it, and applying it moves the
+/// version (<see cref="TownshipAggregate.Version"/>) the answer is checked against, so a read that starts after the
+/// acknowledgement sees the old answer as stale and asks the township. Only the township's activation puts answers
+/// here and only while it is active (attached when loaded, detached when it deactivates): a township active on
+/// another silo has no slot here, and its reads go to the grain as before.
+/// </summary>
+public sealed class TotalsBoard
+{
+    /// <summary>Answers kept per township; beyond it the slot starts empty again (bounded whatever callers ask).</summary>
+    public const int AnswersPerTownship = 256;
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+
+    /// <summary>What a GetTotals answer depends on besides the totals version: the request.</summary>
+    public readonly record struct Key(string Period, string Indicators, bool Breakdown, string Compare)
+    {
+        public static Key Of(string period, IReadOnlyList<string> indicators, bool breakdown, string? compare) =>
+            new(period, indicators.Count == 0 ? string.Empty : string.Join(',', indicators), breakdown, compare ?? string.Empty);
+    }
+
+    /// <summary>One township activation's answers, and how to read its totals version now.</summary>
+    public sealed class Slot(Func<long> currentVersion)
+    {
+        internal readonly ConcurrentDictionary<Key, TotalsAnswer> Answers = new();
+        internal readonly Func<long> CurrentVersion = currentVersion;
+    }
+
+    /// <summary>Answers served from here (for tests and the benchmark's notes).</summary>
+    public long Served => Interlocked.Read(ref _served);
+
+    private long _served;
+
+    /// <summary>Called by the township's activation once loaded; <paramref name="currentVersion"/> reads its kept totals' version.</summary>
+    public Slot Attach(string townshipId, Func<long> currentVersion)
+    {
+        var slot = new Slot(currentVersion);
+        _slots[townshipId] = slot;
+        return slot;
+    }
+
+    /// <summary>Called when the activation deactivates: its answers are no longer served (another may take over elsewhere).</summary>
+    public void Detach(string townshipId, Slot slot) => _slots.TryRemove(KeyValuePair.Create(townshipId, slot));
+
+    /// <summary>Keeps an answer the township built at its current version.</summary>
+    public static void Put(Slot slot, Key key, TotalsAnswer answer)
+    {
+        if (slot.Answers.Count >= AnswersPerTownship) slot.Answers.Clear();
+        slot.Answers[key] = answer;
+    }
+
+    /// <summary>
+    /// The township's answer to this request if it is active here and its totals have not changed since it was built.
+    /// The version is read from the activation's aggregate on this thread: a 64-bit read, and the acknowledgement of
+    /// any write this caller saw completed after the township's turn that moved it (a task completion, a full fence).
+    /// </summary>
+    public bool TryGet(string townshipId, Key key, out TotalsAnswer answer)
+    {
+        answer = null!;
+        if (!_slots.TryGetValue(townshipId, out var slot) || !slot.Answers.TryGetValue(key, out var kept)) return false;
+        if (kept.Version != slot.CurrentVersion()) return false;
+        answer = kept;
+        Interlocked.Increment(ref _served);
+        return true;
+    }
+}
