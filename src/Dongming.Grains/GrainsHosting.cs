@@ -24,6 +24,7 @@ public static class GrainsHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CatalogCache>();
         services.TryAddSingleton<TotalsBoard>();
+        services.TryAddSingleton<BannerTotalsBoard>();
         services.TryAddSingleton<GrainRefs>();
         return services;
     }

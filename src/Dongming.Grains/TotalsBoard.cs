@@ -12,24 +12,35 @@ namespace Dongming.Grains;
 /// here and only while it is active (attached when loaded, detached when it deactivates): a township active on
 /// another silo has no slot here, and its reads go to the grain as before.
 /// </summary>
-public sealed class TotalsBoard
+public sealed class TotalsBoard() : AnswerBoard<TotalsAnswer>(static a => a.Version)
 {
-    /// <summary>Answers kept per township; beyond it the slot starts empty again (bounded whatever callers ask).</summary>
-    public const int AnswersPerTownship = 256;
-
-    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
-
     /// <summary>What a GetTotals answer depends on besides the totals version: the request.</summary>
     public readonly record struct Key(string Period, string Indicators, bool Breakdown, string Compare)
     {
         public static Key Of(string period, IReadOnlyList<string> indicators, bool breakdown, string? compare) =>
             new(period, indicators.Count == 0 ? string.Empty : string.Join(',', indicators), breakdown, compare ?? string.Empty);
     }
+}
 
-    /// <summary>One township activation's answers, and how to read its totals version now.</summary>
+/// <summary>The same for banners (旗): a banner's answers while its activation is here and its totals unmoved.</summary>
+public sealed class BannerTotalsBoard() : AnswerBoard<BannerTotalsAnswer>(static a => a.Version);
+
+/// <summary>
+/// Answers kept per grain activation and request, each served while the activation's version is the one it was built
+/// at (<see cref="TotalsBoard"/>).
+/// </summary>
+public abstract class AnswerBoard<TAnswer>(Func<TAnswer, long> versionOf)
+    where TAnswer : class
+{
+    /// <summary>Answers kept per grain; beyond it the slot starts empty again (bounded whatever callers ask).</summary>
+    public const int AnswersPerGrain = 256;
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+
+    /// <summary>One activation's answers, and how to read its version now.</summary>
     public sealed class Slot(Func<long> currentVersion)
     {
-        internal readonly ConcurrentDictionary<Key, TotalsAnswer> Answers = new();
+        internal readonly ConcurrentDictionary<TotalsBoard.Key, TAnswer> Answers = new();
         internal readonly Func<long> CurrentVersion = currentVersion;
     }
 
@@ -38,34 +49,34 @@ public sealed class TotalsBoard
 
     private long _served;
 
-    /// <summary>Called by the township's activation once loaded; <paramref name="currentVersion"/> reads its kept totals' version.</summary>
-    public Slot Attach(string townshipId, Func<long> currentVersion)
+    /// <summary>Called by the activation once loaded; <paramref name="currentVersion"/> reads its kept totals' version.</summary>
+    public Slot Attach(string id, Func<long> currentVersion)
     {
         var slot = new Slot(currentVersion);
-        _slots[townshipId] = slot;
+        _slots[id] = slot;
         return slot;
     }
 
     /// <summary>Called when the activation deactivates: its answers are no longer served (another may take over elsewhere).</summary>
-    public void Detach(string townshipId, Slot slot) => _slots.TryRemove(KeyValuePair.Create(townshipId, slot));
+    public void Detach(string id, Slot slot) => _slots.TryRemove(KeyValuePair.Create(id, slot));
 
-    /// <summary>Keeps an answer the township built at its current version.</summary>
-    public static void Put(Slot slot, Key key, TotalsAnswer answer)
+    /// <summary>Keeps an answer the activation built at its current version.</summary>
+    public static void Put(Slot slot, TotalsBoard.Key key, TAnswer answer)
     {
-        if (slot.Answers.Count >= AnswersPerTownship) slot.Answers.Clear();
+        if (slot.Answers.Count >= AnswersPerGrain) slot.Answers.Clear();
         slot.Answers[key] = answer;
     }
 
     /// <summary>
-    /// The township's answer to this request if it is active here and its totals have not changed since it was built.
-    /// The version is read from the activation's aggregate on this thread: a 64-bit read, and the acknowledgement of
-    /// any write this caller saw completed after the township's turn that moved it (a task completion, a full fence).
+    /// The answer to this request if its grain is active here and its totals have not changed since it was built. The
+    /// version is read from the activation's aggregate on this thread: a 64-bit read, and the acknowledgement of any
+    /// write this caller saw completed after the grain's turn that moved it (a task completion, a full fence).
     /// </summary>
-    public bool TryGet(string townshipId, Key key, out TotalsAnswer answer)
+    public bool TryGet(string id, TotalsBoard.Key key, out TAnswer answer)
     {
         answer = null!;
-        if (!_slots.TryGetValue(townshipId, out var slot) || !slot.Answers.TryGetValue(key, out var kept)) return false;
-        if (kept.Version != slot.CurrentVersion()) return false;
+        if (!_slots.TryGetValue(id, out var slot) || !slot.Answers.TryGetValue(key, out var kept)) return false;
+        if (versionOf(kept) != slot.CurrentVersion()) return false;
         answer = kept;
         Interlocked.Increment(ref _served);
         return true;

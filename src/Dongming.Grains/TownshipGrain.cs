@@ -51,7 +51,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private readonly HashSet<string> _rewriteParts = new(StringComparer.Ordinal);
     private readonly Dictionary<TotalsBoard.Key, TotalsAnswer> _answers = [];
     /// <summary>This activation's answers on the silo's board (null until loaded, and for an unknown township).</summary>
-    private TotalsBoard.Slot? _boardSlot;
+    private AnswerBoard<TotalsAnswer>.Slot? _boardSlot;
     private long _answersVersion = -1;
     private bool _registered;
     private int _deadSilosSeen;
@@ -305,7 +305,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
         var catalog = await catalogs.ForCodesAsync(indicators);
         var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown, comparePeriod), catalog);
-        if (_answers.Count < TotalsBoard.AnswersPerTownship && _answersVersion == _aggregate.Version)
+        if (_answers.Count < TotalsBoard.AnswersPerGrain && _answersVersion == _aggregate.Version)
         {
             _answers[key] = answer;
             if (_boardSlot is not null) TotalsBoard.Put(_boardSlot, key, answer); // the gRPC service of this silo answers it from now on

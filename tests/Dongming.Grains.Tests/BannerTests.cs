@@ -1,5 +1,6 @@
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using static Dongming.Grains.Tests.Seed;
 
 namespace Dongming.Grains.Tests;
@@ -55,6 +56,29 @@ public sealed class BannerTests(ClusterFixture fixture)
             if (Values(answer).OrderBy(x => x.Key).SequenceEqual(expected.OrderBy(x => x.Key)) || DateTime.UtcNow > until) return (answer, expected);
             await Banner(bannerId).WaitForChange(answer.Version, TimeSpan.FromSeconds(1));
         }
+    }
+
+    [Fact]
+    public async Task BannerTotals_OnTheSilosBoard_AreServedUntilTheBannersTotalsMove_AndLeaveWithTheActivation()
+    {
+        var board = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<BannerTotalsBoard>();
+        var key = TotalsBoard.Key.Of(Year, [], false, null);
+        var (id, townships) = await BannerAsync(townships: 2, villages: 1);
+        await Township.Ledger(Grains, townships[0].Villages[0]).ReportValues(Report(RequestId(), (Cattle, "4")), Tester);
+        var (first, _) = await ConvergedAsync(id, townships);
+        Assert.True(board.TryGet(id, key, out var kept));
+        Assert.Equal(first.Version, kept.Version);
+
+        await Township.Ledger(Grains, townships[1].Villages[0]).ReportValues(Report(RequestId(), (Cattle, "6")), Tester);
+        await Banner(id).WaitForChange(first.Version, TimeSpan.FromSeconds(10));
+        Assert.False(board.TryGet(id, key, out _)); // the banner's totals moved: the kept answer is stale
+        var (after, expected) = await ConvergedAsync(id, townships);
+        Assert.Equal(expected[Cattle], Values(after)[Cattle]);
+        Assert.True(board.TryGet(id, key, out var keptAfter));
+        Assert.Equal(expected[Cattle], keptAfter.Totals.Single(t => t.Indicator == Cattle).Value);
+
+        await fixture.Cluster.DeactivateAsync(Banner(id));
+        Assert.False(board.TryGet(id, key, out _));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Dongming.Grains;
 /// when the banner loads (no checkpoint: a banner of 20 townships loads from 20 calls); a township that does not
 /// answer then is read again every <see cref="RetryEvery"/>. An unknown banner keeps nothing and answers NotFound.
 /// </remarks>
-public sealed class BannerGrain(CatalogCache catalogs, TimeProvider clock, ILogger<BannerGrain> logger) : Grain, IBannerGrain
+public sealed class BannerGrain(CatalogCache catalogs, BannerTotalsBoard board, TimeProvider clock, ILogger<BannerGrain> logger) : Grain, IBannerGrain
 {
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
@@ -20,7 +20,9 @@ public sealed class BannerGrain(CatalogCache catalogs, TimeProvider clock, ILogg
     private readonly HashSet<string> _unread = new(StringComparer.Ordinal);
     private IGrainTimer? _retry;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Dictionary<(string Period, string Indicators, bool Breakdown), BannerTotalsAnswer> _answers = [];
+    private readonly Dictionary<TotalsBoard.Key, BannerTotalsAnswer> _answers = [];
+    /// <summary>This activation's answers on the silo's board (null until loaded, and for an unknown banner).</summary>
+    private AnswerBoard<BannerTotalsAnswer>.Slot? _boardSlot;
     private long _answersVersion = -1;
 
     private string BannerId => this.GetPrimaryKeyString()["banner/".Length..];
@@ -28,12 +30,20 @@ public sealed class BannerGrain(CatalogCache catalogs, TimeProvider clock, ILogg
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _aggregate = new BannerAggregate(BannerId);
+        // Answers are put only once the banner is known (GetTotals checks), so an unknown banner's slot stays empty.
+        _boardSlot = board.Attach(BannerId, () => _aggregate.Version);
         var info = await GrainFactory.GetGrain<IBannerDirectoryGrain>(BannerKeys.Directory).FindBanner(BannerId);
         _registered = info is not null;
         if (info is null) return;
         foreach (var township in info.TownshipIds) _aggregate.Join(township);
         await ReadPartsAsync(info.TownshipIds);
         await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_boardSlot is not null) board.Detach(BannerId, _boardSlot);
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Reads the townships' parts and replaces the ones held; returns the townships whose part differed.</summary>
@@ -115,12 +125,16 @@ public sealed class BannerGrain(CatalogCache catalogs, TimeProvider clock, ILogg
     public async Task<BannerTotalsAnswer> GetTotals(string period, ImmutableArray<string> indicators, bool includeBreakdown)
     {
         EnsureRegistered();
-        var key = (period, indicators.Length == 0 ? string.Empty : string.Join(',', indicators), includeBreakdown);
+        var key = TotalsBoard.Key.Of(period, indicators, includeBreakdown, null);
         if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
         if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
         var catalog = await catalogs.ForCodesAsync(indicators);
         var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown), catalog);
-        if (_answers.Count < 256 && _answersVersion == _aggregate.Version) _answers[key] = answer;
+        if (_answers.Count < TotalsBoard.AnswersPerGrain && _answersVersion == _aggregate.Version)
+        {
+            _answers[key] = answer;
+            if (_boardSlot is not null) BannerTotalsBoard.Put(_boardSlot, key, answer); // the gRPC service of this silo answers it from now on
+        }
         return answer;
     }
 
