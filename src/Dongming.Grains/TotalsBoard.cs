@@ -44,11 +44,6 @@ public abstract class AnswerBoard<TAnswer>(Func<TAnswer, long> versionOf)
         internal readonly Func<long> CurrentVersion = currentVersion;
     }
 
-    /// <summary>Answers served from here (for tests and the benchmark's notes).</summary>
-    public long Served => Interlocked.Read(ref _served);
-
-    private long _served;
-
     /// <summary>Called by the activation once loaded; <paramref name="currentVersion"/> reads its kept totals' version.</summary>
     public Slot Attach(string id, Func<long> currentVersion)
     {
@@ -78,7 +73,6 @@ public abstract class AnswerBoard<TAnswer>(Func<TAnswer, long> versionOf)
         if (!_slots.TryGetValue(id, out var slot) || !slot.Answers.TryGetValue(key, out var kept)) return false;
         if (versionOf(kept) != slot.CurrentVersion()) return false;
         answer = kept;
-        Interlocked.Increment(ref _served);
         return true;
     }
 }
