@@ -70,8 +70,14 @@ public abstract class AnswerBoard<TAnswer>(Func<TAnswer, long> versionOf)
     public bool TryGet(string id, TotalsBoard.Key key, out TAnswer answer)
     {
         answer = null!;
-        if (!_slots.TryGetValue(id, out var slot) || !slot.Answers.TryGetValue(key, out var kept)) return false;
-        if (versionOf(kept) != slot.CurrentVersion()) return false;
+        return _slots.TryGetValue(id, out var slot) && TryGet(slot, key, out answer);
+    }
+
+    /// <summary>The same for the activation itself: its slot is also its own cache of answers.</summary>
+    public bool TryGet(Slot? slot, TotalsBoard.Key key, out TAnswer answer)
+    {
+        answer = null!;
+        if (slot is null || !slot.Answers.TryGetValue(key, out var kept) || versionOf(kept) != slot.CurrentVersion()) return false;
         answer = kept;
         return true;
     }

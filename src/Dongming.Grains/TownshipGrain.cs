@@ -49,10 +49,8 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private readonly Dictionary<string, long> _checkpointedParts = new(StringComparer.Ordinal);
     /// <summary>Parts replaced without a new version (a repair that found a part wrong): rewritten at the next checkpoint.</summary>
     private readonly HashSet<string> _rewriteParts = new(StringComparer.Ordinal);
-    private readonly Dictionary<TotalsBoard.Key, TotalsAnswer> _answers = [];
     /// <summary>This activation's answers on the silo's board (null until loaded, and for an unknown township).</summary>
     private AnswerBoard<TotalsAnswer>.Slot? _boardSlot;
-    private long _answersVersion = -1;
     private bool _registered;
     private int _deadSilosSeen;
     private bool _repairPending;
@@ -301,15 +299,12 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     {
         EnsureRegistered();
         var key = TotalsBoard.Key.Of(period, indicators, includeBreakdown, comparePeriod);
-        if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
-        if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
+        if (board.TryGet(_boardSlot, key, out var cached)) return cached; // the same immutable answer until the totals change
+        var version = _aggregate.Version;
         var catalog = await catalogs.ForCodesAsync(indicators);
         var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown, comparePeriod), catalog);
-        if (_answers.Count < TotalsBoard.AnswersPerGrain && _answersVersion == _aggregate.Version)
-        {
-            _answers[key] = answer;
-            if (_boardSlot is not null) TotalsBoard.Put(_boardSlot, key, answer); // the gRPC service of this silo answers it from now on
-        }
+        // Kept for this activation and for the gRPC service of this silo (the board), until the totals change.
+        if (_boardSlot is not null && version == _aggregate.Version) TotalsBoard.Put(_boardSlot, key, answer);
         return answer;
     }
 

@@ -20,10 +20,8 @@ public sealed class BannerGrain(CatalogCache catalogs, BannerTotalsBoard board, 
     private readonly HashSet<string> _unread = new(StringComparer.Ordinal);
     private IGrainTimer? _retry;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Dictionary<TotalsBoard.Key, BannerTotalsAnswer> _answers = [];
     /// <summary>This activation's answers on the silo's board (null until loaded, and for an unknown banner).</summary>
     private AnswerBoard<BannerTotalsAnswer>.Slot? _boardSlot;
-    private long _answersVersion = -1;
 
     private string BannerId => this.GetPrimaryKeyString()["banner/".Length..];
 
@@ -126,15 +124,12 @@ public sealed class BannerGrain(CatalogCache catalogs, BannerTotalsBoard board, 
     {
         EnsureRegistered();
         var key = TotalsBoard.Key.Of(period, indicators, includeBreakdown, null);
-        if (_answersVersion != _aggregate.Version) { _answers.Clear(); _answersVersion = _aggregate.Version; }
-        if (_answers.TryGetValue(key, out var cached)) return cached; // the same immutable answer until the totals change
+        if (board.TryGet(_boardSlot, key, out var cached)) return cached; // the same immutable answer until the totals change
+        var version = _aggregate.Version;
         var catalog = await catalogs.ForCodesAsync(indicators);
         var answer = _aggregate.Totals(TotalsQuery.Validate(catalog, period, indicators, includeBreakdown), catalog);
-        if (_answers.Count < TotalsBoard.AnswersPerGrain && _answersVersion == _aggregate.Version)
-        {
-            _answers[key] = answer;
-            if (_boardSlot is not null) BannerTotalsBoard.Put(_boardSlot, key, answer); // the gRPC service of this silo answers it from now on
-        }
+        // Kept for this activation and for the gRPC service of this silo (the board), until the totals change.
+        if (_boardSlot is not null && version == _aggregate.Version) BannerTotalsBoard.Put(_boardSlot, key, answer);
         return answer;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Dongming.Contracts.V1;
 using Dongming.Domain;
+using Dongming.Grains;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -27,7 +28,8 @@ public sealed class TotalsWire
     /// <summary>The encoded bytes of messages built here (read by <see cref="Marshaller"/>; released with the message).</summary>
     private static readonly ConditionalWeakTable<GetTotalsResponse, byte[]> Encoded = [];
 
-    private readonly record struct Key(string TownshipId, string Period, string Indicators, bool Breakdown, string Compare);
+    /// <summary>The township and the request, as the township grain and the silo's board key its answers (TotalsBoard.Key).</summary>
+    private readonly record struct Key(string TownshipId, TotalsBoard.Key Request);
 
     private sealed record Entry(TotalsAnswer Answer, GetTotalsResponse Response);
 
@@ -36,11 +38,10 @@ public sealed class TotalsWire
 
     private long _built;
 
-    /// <summary>The wire message of <paramref name="answer"/>, the answer to <paramref name="request"/>.</summary>
-    public GetTotalsResponse Response(GetTotalsRequest request, TotalsAnswer answer, Func<TotalsAnswer, GetTotalsResponse> toWire)
+    /// <summary>The wire message of <paramref name="answer"/>, the township's answer to the request <paramref name="request"/>.</summary>
+    public GetTotalsResponse Response(string townshipId, TotalsBoard.Key request, TotalsAnswer answer, Func<TotalsAnswer, GetTotalsResponse> toWire)
     {
-        var key = new Key(request.TownshipId, request.Period, request.Indicators.Count == 0 ? string.Empty : string.Join(',', request.Indicators),
-            request.IncludeBreakdown, request.ComparePeriod);
+        var key = new Key(townshipId, request);
         if (_entries.TryGetValue(key, out var entry) && ReferenceEquals(entry.Answer, answer)) return entry.Response;
         var response = toWire(answer);
         Encoded.AddOrUpdate(response, response.ToByteArray());

@@ -34,13 +34,13 @@ public sealed class TownshipGrpcService(GrainRefs refs, TotalsFeed feed, TotalsW
     {
         var townshipId = Mappers.Route(request.TownshipId, "township_id");
         var compare = Mappers.Opt(request.ComparePeriod);
-        if (board.TryGet(townshipId, TotalsBoard.Key.Of(request.Period, request.Indicators, request.IncludeBreakdown, compare), out var kept))
-            return Task.FromResult(wire.Response(request, kept, ToWire));
-        return Ask(request, townshipId, compare);
+        var key = TotalsBoard.Key.Of(request.Period, request.Indicators, request.IncludeBreakdown, compare);
+        if (board.TryGet(townshipId, key, out var kept)) return Task.FromResult(wire.Response(townshipId, key, kept, ToWire));
+        return Ask(request, townshipId, key, compare);
     }
 
-    private async Task<GetTotalsResponse> Ask(GetTotalsRequest request, string townshipId, string? compare) =>
-        wire.Response(request, await refs.Township(townshipId).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, compare), ToWire);
+    private async Task<GetTotalsResponse> Ask(GetTotalsRequest request, string townshipId, TotalsBoard.Key key, string? compare) =>
+        wire.Response(townshipId, key, await refs.Township(townshipId).GetTotals(request.Period, [.. request.Indicators], request.IncludeBreakdown, compare), ToWire);
 
     private static GetTotalsResponse ToWire(TotalsAnswer answer)
     {
