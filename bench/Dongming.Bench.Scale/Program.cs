@@ -167,8 +167,17 @@ static Process Start(string server, string data, Ports ports, string[] extra)
         "--Dongming:RateLimit:PermitsPerSecond=0", .. extra])
         start.ArgumentList.Add(a);
     var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("Township ", StringComparison.Ordinal)) Console.WriteLine("server: " + e.Data.Trim()); };
-    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
+    // Everything the server writes is kept beside its data directory (a failure under load is read there); the
+    // townships' load phases are shown as they come.
+    var log = TextWriter.Synchronized(new StreamWriter(data.TrimEnd('/') + ".server.log") { AutoFlush = true });
+    Console.WriteLine($"server {process.Id}: its output in {data.TrimEnd('/')}.server.log");
+    process.OutputDataReceived += (_, e) =>
+    {
+        if (e.Data is null) return;
+        log.WriteLine(e.Data);
+        if (e.Data.Contains("Township ", StringComparison.Ordinal)) Console.WriteLine("server: " + e.Data.Trim());
+    };
+    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); Console.Error.WriteLine("server: " + e.Data); } };
     process.BeginOutputReadLine();
     process.BeginErrorReadLine();
     return process;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Dongming.Domain;
 
 /// <summary>How a township took an org unit's change.</summary>
@@ -30,7 +32,8 @@ public sealed class OrgUnitPart
 {
     public OrgUnitLevel Level { get; set; }
     public long Version { get; set; }
-    public Dictionary<string, Contributed> Figures { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The figures by <see cref="FigureKey"/>, kept compactly (a township holds every village's).</summary>
+    public PartFigures Figures { get; set; } = new();
     public Dictionary<string, CaseTally> Cases { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, Target> Targets { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Approvals of (data set, period) by <see cref="ApprovalState.KeyOf"/>.</summary>
@@ -192,14 +195,26 @@ public sealed partial class TownshipAggregate
     }
 
     private readonly Dictionary<string, OrgUnitPart> _units = new(StringComparer.Ordinal);
-    /// <summary>The figure keys in use, shared by the parts: 10,000 villages reporting the same figures keep one copy of each key.</summary>
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The figure keys in use with their period and indicator, shared by the parts: 10,000 villages reporting the same
+    /// figures keep one copy of each key, and a key is split once, not at every figure of every part loaded.
+    /// </summary>
+    private readonly Dictionary<string, (string Key, string Period, string Indicator)> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, Cell>> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, string Batch, CaseStatus Status), Row> _rows = [];
 
-    public TownshipAggregate(string townshipId) => TownshipId = townshipId;
+    /// <param name="townshipId">The township.</param>
+    /// <param name="sources">Where the parts' source-period lists are shared (given when the parts were decoded with it).</param>
+    public TownshipAggregate(string townshipId, SourcePeriods? sources = null)
+    {
+        TownshipId = townshipId;
+        Sources = sources ?? new SourcePeriods();
+    }
 
     public string TownshipId { get; }
+
+    /// <summary>The source-period lists of the parts' rolled-up figures, one copy each.</summary>
+    public SourcePeriods Sources { get; }
 
     /// <summary>Increases with every applied change.</summary>
     public long Version { get; private set; }
@@ -236,15 +251,26 @@ public sealed partial class TownshipAggregate
     }
 
     /// <summary>Replaces an org unit's whole contribution; returns true when anything differed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every figure of a township's cold start: optimized at once, not first by the quick tier
     public bool Replace(FullContribution c)
     {
         var part = Part(c.OrgUnitId, c.Level);
         if (c.Version < part.Version) return false;
         var changed = false;
-        foreach (var key in part.Figures.Keys.Where(k => !c.Figures.ContainsKey(k)).ToList()) { SetFigure(part, key, null); changed = true; }
-        foreach (var (key, value) in c.Figures)
+        part.Figures.EnsureCapacity(c.Figures.Count); // a part loaded whole is sized once, exactly
+        if (part.Figures.Count == 0)
         {
-            if (!part.Figures.TryGetValue(key, out var old) || !Same(old, value)) { SetFigure(part, key, value); changed = true; }
+            // A new part (every part of a township loading its checkpoint): nothing to compare or take away.
+            foreach (var (key, value) in c.Figures) SetFigure(part, key, value, held: false);
+            changed |= c.Figures.Count > 0;
+        }
+        else
+        {
+            foreach (var key in part.Figures.Keys.Where(k => !c.Figures.ContainsKey(k)).ToList()) { SetFigure(part, key, null); changed = true; }
+            foreach (var (key, value) in c.Figures)
+            {
+                if (!part.Figures.TryGetValue(key, out var old) || !Same(old, value)) { SetFigure(part, key, value); changed = true; }
+            }
         }
         foreach (var id in part.Cases.Keys.Where(k => !c.Cases.ContainsKey(k)).ToList()) { SetCase(part, id, null); changed = true; }
         foreach (var (id, tally) in c.Cases)
@@ -272,7 +298,7 @@ public sealed partial class TownshipAggregate
     /// </summary>
     public IReadOnlyList<string> Recount()
     {
-        var fresh = new TownshipAggregate(TownshipId);
+        var fresh = new TownshipAggregate(TownshipId, Sources);
         foreach (var (id, part) in _units)
         {
             var copy = fresh.Part(id, part.Level);
@@ -313,17 +339,27 @@ public sealed partial class TownshipAggregate
         return part;
     }
 
-    private void SetFigure(OrgUnitPart part, string key, Contributed? value)
+    /// <param name="part">The org unit's part.</param>
+    /// <param name="key">The figure's key.</param>
+    /// <param name="value">The figure (null: removed).</param>
+    /// <param name="held">False when the part is known not to hold the key (its old figure is not looked up).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every figure of a township's cold start: optimized at once, not first by the quick tier
+    private void SetFigure(OrgUnitPart part, string key, Contributed? value, bool held = true)
     {
-        var (period, indicator) = FigureKey.Split(key);
+        if (!_keys.TryGetValue(key, out var known))
+        {
+            var (p, i) = FigureKey.Split(key);
+            _keys[key] = known = (key, p, i);
+        }
+        var (shared, period, indicator) = known;
         if (!_totals.TryGetValue(period, out var byIndicator)) _totals[period] = byIndicator = new(StringComparer.Ordinal);
         if (!byIndicator.TryGetValue(indicator, out var cell)) byIndicator[indicator] = cell = new Cell();
         var village = part.Level == OrgUnitLevel.Village;
-        if (part.Figures.TryGetValue(key, out var old)) Count(cell, old, village, -1);
+        if (held && part.Figures.TryGetValue(key, out var old)) Count(cell, old, village, -1);
         if (value is not null)
         {
-            if (!_keys.TryGetValue(key, out var shared)) _keys.Add(shared = key);
-            part.Figures[shared] = value; // one string per figure key for all org units (a township holds every village's)
+            if (value.From is { Count: > 0 } from && Sources.Of(from) is var sources && !ReferenceEquals(sources, from)) value = value with { From = sources };
+            part.Figures.Set(shared, value); // one string per figure key for all org units (a township holds every village's)
             Count(cell, value, village, +1);
         }
         else
@@ -333,6 +369,7 @@ public sealed partial class TownshipAggregate
         if (cell.Villages == 0 && cell.Township is null && cell.Sum == 0) byIndicator.Remove(indicator);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every figure of a township's cold start: optimized at once, not first by the quick tier
     private static void Count(Cell cell, Contributed f, bool village, int sign)
     {
         cell.Sum += sign * f.Value;
@@ -406,9 +443,16 @@ public sealed partial class TownshipAggregate
         return new TotalsAnswer(TownshipId, query.Period, result, AsOf, Version, query.ComparePeriod);
     }
 
-    private List<TotalPart> Breakdown(string key) =>
-        [.. _units.Where(u => u.Value.Figures.ContainsKey(key)).OrderBy(u => u.Key, StringComparer.Ordinal)
-            .Select(u => new TotalPart(u.Key, u.Value.Figures[key].Value, u.Value.Figures[key].Flags))];
+    private List<TotalPart> Breakdown(string key)
+    {
+        var parts = new List<TotalPart>();
+        foreach (var (id, part) in _units)
+        {
+            if (part.Figures.TryGetValue(key, out var f)) parts.Add(new TotalPart(id, f.Value, f.Flags));
+        }
+        parts.Sort(static (a, b) => string.CompareOrdinal(a.OrgUnitId, b.OrgUnitId));
+        return parts;
+    }
 
     /// <summary>The total of one indicator in one period, or null (for comparisons across periods).</summary>
     public decimal? TotalOf(string period, string indicator, IndicatorCatalog catalog)

@@ -153,6 +153,12 @@ public interface ITownshipGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WaitForChange"), AlwaysInterleave] Task<long> WaitForChange(long knownVersion, TimeSpan timeout);
 
+    /// <summary>
+    /// Does nothing but activate the township (its checkpoint loaded, its parts caught up with the journals): the
+    /// server's start-up calls it for every township, so that the first read after a restart does not wait for the load.
+    /// </summary>
+    [Alias("Load"), AlwaysInterleave] Task Load();
+
     /// <summary>Re-reads every ledger's contribution, recounts every kept total, and corrects what differs.</summary>
     [Alias("Repair")] Task<RepairResult> Repair(CancellationToken cancellationToken = default);
 
@@ -192,6 +198,9 @@ public interface IRosterGrain : IGrainWithStringKey
 
     /// <summary>Every village of a township, with the periods it exists in (active from, retired from); null for an unknown township.</summary>
     [Alias("VillagesOf"), AlwaysInterleave] Task<IReadOnlyList<VillageInfo>?> VillagesOf(string townshipId);
+
+    /// <summary>The ids of every registered township, ordered.</summary>
+    [Alias("TownshipIds"), AlwaysInterleave] Task<IReadOnlyList<string>> TownshipIds();
 }
 
 /// <summary>The catalog of indicators and case types.</summary>

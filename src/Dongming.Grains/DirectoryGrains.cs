@@ -175,6 +175,8 @@ public sealed class RosterGrain(IJournalStore store, TimeProvider clock, ILogger
         Task.FromResult<IReadOnlyList<VillageInfo>?>(State.Townships.ContainsKey(townshipId)
             ? [.. (_byTownship.GetValueOrDefault(townshipId) ?? []).Select(id => State.Villages[id])]
             : null);
+
+    public Task<IReadOnlyList<string>> TownshipIds() => Task.FromResult<IReadOnlyList<string>>([.. State.Townships.Keys.Order(StringComparer.Ordinal)]);
 }
 
 /// <summary>State of the catalog.</summary>

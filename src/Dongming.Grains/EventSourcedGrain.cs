@@ -164,12 +164,26 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     protected Task<(long Version, JournalEvent? Replay)> PersistAsync(TEvent e, string requestId, string fingerprint, CancellationToken cancellationToken = default) =>
         PersistAsync(e, requestId, fingerprint, version => Apply(e, version), cancellationToken);
 
+    /// <summary>
+    /// Takes a snapshot when due. It runs after the events are durable and folded, so nothing it throws may fail the
+    /// write: a snapshot that cannot be made (a large state's buffer refused by a silo at its memory limit) is skipped,
+    /// logged, and taken again once as many bytes more are written.
+    /// </summary>
     private void SnapshotIfDue()
     {
         if (_bytesSinceSnapshot < Math.Max(_snapshotBytes, MinSnapshotBytes)) return;
-        var snapshot = JsonSerializer.SerializeToUtf8Bytes(new SnapshotEnvelope(StateFormat, State), Json); // now, while the state is this version's
-        _snapshotBytes = snapshot.Length;
         _bytesSinceSnapshot = 0;
+        byte[] snapshot;
+        try
+        {
+            snapshot = JsonSerializer.SerializeToUtf8Bytes(new SnapshotEnvelope(StateFormat, State), Json); // now, while the state is this version's
+        }
+        catch (Exception e) when (e is OutOfMemoryException or NotSupportedException or InvalidOperationException or JsonException)
+        {
+            Logger.LogWarning(e, "Snapshot of {Stream} not taken", Stream);
+            return;
+        }
+        _snapshotBytes = snapshot.Length;
         var write = _store.SaveSnapshotAsync(new Snapshot(Stream, Version, snapshot));
         // Not awaited by the caller's write: a snapshot only shortens loading, and a lost one is taken again later.
         _ = write.ContinueWith(t => Logger.LogWarning(t.Exception, "Snapshot of {Stream} not written", Stream),

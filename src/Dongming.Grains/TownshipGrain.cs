@@ -4,27 +4,34 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Dongming.Domain;
 using Dongming.Grains.Abstractions;
+using Dongming.Grains.Checkpoints;
 using Dongming.Storage;
+using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Dongming.Grains;
 
 /// <summary>
-/// The checkpoint of a township's kept totals, at <c>totals/&lt;township&gt;</c>. Format 4 (written now) is a header only:
-/// each org unit's part is a checkpoint of its own, <c>totals/&lt;township&gt;/&lt;unit&gt;</c>, rewritten only when that part
-/// changed. Format 3 (written before) holds every org unit's part in <see cref="Units"/>; it still loads.
+/// The checkpoint of a township's kept totals, at <c>totals/&lt;township&gt;</c>: a header, with each org unit's part a
+/// checkpoint of its own, <c>totals/&lt;township&gt;/&lt;unit&gt;</c>, rewritten only when that part changed. Format 5
+/// (written now) stores the parts as protobuf (<see cref="Checkpoints.TownshipPartCodec"/>); format 4 stored them as
+/// JSON, and format 3 held every part in the header's <see cref="Units"/>; both still load, and are rewritten as
+/// format 5 at the next checkpoint.
 /// </summary>
 public sealed class TownshipCheckpoint
 {
     /// <summary>The shape of the parts (3: cases with their steps, approvals and targets), all in <see cref="Units"/>.</summary>
     public const int WholeFormat = 3;
 
-    /// <summary>Parts of format 3, one checkpoint per org unit; the header's <see cref="Units"/> is empty.</summary>
+    /// <summary>Parts of format 3 as JSON, one checkpoint per org unit; the header's <see cref="Units"/> is empty.</summary>
     public const int PartsFormat = 4;
 
-    /// <summary>The format written. A checkpoint of a format other than these two is not loaded: the parts are re-read from the ledgers.</summary>
-    public const int CurrentFormat = PartsFormat;
+    /// <summary>Parts as protobuf (<see cref="Checkpoints.TownshipPartCodec"/>), one checkpoint per org unit; the header's <see cref="Units"/> is empty.</summary>
+    public const int BinaryPartsFormat = 5;
+
+    /// <summary>The format written. A checkpoint of a format other than these three is not loaded: the parts are re-read from the ledgers.</summary>
+    public const int CurrentFormat = BinaryPartsFormat;
 
     public int Format { get; set; }
     public long Version { get; set; }
@@ -33,6 +40,12 @@ public sealed class TownshipCheckpoint
 }
 
 /// <inheritdoc cref="ITownshipGrain"/>
+/// <remarks>
+/// Never collected, not even when the silo sheds activations under memory pressure (<c>[KeepAlive]</c>): a large
+/// township costs seconds and its whole parts again to load, and every write of its villages passes through it. An
+/// unknown township still leaves: every call it refuses asks for its deactivation.
+/// </remarks>
+[KeepAlive]
 public sealed partial class TownshipGrain(IJournalStore store, CatalogCache catalogs, TotalsBoard board, TimeProvider clock, ILogger<TownshipGrain> logger)
     : Grain, ITownshipGrain
 {
@@ -109,57 +122,72 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             var saved = JsonSerializer.Deserialize<TownshipCheckpoint>(checkpoint.Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json);
             if (saved?.Units is null || saved.Units.Values.Any(p => !IsWhole(p)))
                 throw new JsonException("the checkpoint lacks the parts of its org units");
-            if (saved.Format is not (TownshipCheckpoint.WholeFormat or TownshipCheckpoint.PartsFormat))
+            if (saved.Format is not (TownshipCheckpoint.WholeFormat or TownshipCheckpoint.PartsFormat or TownshipCheckpoint.BinaryPartsFormat))
             {
                 // Parts of an older shape lack what later code keeps (a case's steps, approvals, targets); the ledgers have it.
                 logger.LogInformation("Township {Township}: checkpoint of format {Format} not loaded; the totals are re-read from the ledgers", TownshipId, saved.Format);
                 _checkpointedVersion = -1;
                 return;
             }
-            var units = saved.Units;
+            var sources = new SourcePeriods();
+            var restored = new TownshipAggregate(TownshipId, sources);
             var started = Stopwatch.GetTimestamp();
             TimeSpan read = default, parsed = default;
-            if (saved.Format == TownshipCheckpoint.PartsFormat)
+            if (saved.Format is TownshipCheckpoint.PartsFormat or TownshipCheckpoint.BinaryPartsFormat)
             {
-                var rows = await store.ReadCheckpointsAsync(PartsPrefix, cancellationToken);
+                var rows = (await store.ReadCheckpointsAsync(PartsPrefix, cancellationToken)).ToArray();
                 read = Stopwatch.GetElapsedTime(started);
-                // Parsing is most of a large township's load: the parts are parsed on all cores (pure work on
-                // byte arrays; the grain's own state is only touched after).
-                var parts = new OrgUnitPart?[rows.Count];
-                try
+                // Parsing is most of a large township's load: each chunk of parts is parsed on all cores (pure work on
+                // byte arrays), then added to the totals. A chunk's bytes and parsed parts are garbage once it is
+                // added, so a township of 100,000 villages never holds its parts twice while it loads.
+                var binary = saved.Format == TownshipCheckpoint.BinaryPartsFormat;
+                var json = EventSourcedGrain<LedgerState, LedgerEvent>.Json;
+                const int Chunk = 1024;
+                var parts = new OrgUnitPart?[Math.Min(Chunk, rows.Length)];
+                for (var first = 0; first < rows.Length; first += Chunk)
                 {
-                    Parallel.For(0, rows.Count, i => parts[i] = JsonSerializer.Deserialize<OrgUnitPart>(rows[i].Payload, EventSourcedGrain<LedgerState, LedgerEvent>.Json));
+                    var count = Math.Min(Chunk, rows.Length - first);
+                    var parsing = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        Parallel.For(0, count, i => parts[i] = binary
+                            ? TownshipPartCodec.Decode(rows[first + i].Payload, json, sources)
+                            : JsonSerializer.Deserialize<OrgUnitPart>(rows[first + i].Payload, json));
+                    }
+                    catch (AggregateException e)
+                    {
+                        ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); // a damaged part is handled as before
+                    }
+                    parsed += Stopwatch.GetElapsedTime(parsing);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var (row, part) = (rows[first + i], parts[i]);
+                        if (!IsWhole(part)) throw new JsonException($"the checkpoint {row.Stream} lacks its part");
+                        restored.Replace(new FullContribution(row.Stream[PartsPrefix.Length..], part!.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
+                        (rows[first + i], parts[i]) = (null!, null);
+                    }
                 }
-                catch (AggregateException e)
-                {
-                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); // a damaged part is handled as before
-                }
-                units = new Dictionary<string, OrgUnitPart>(rows.Count, StringComparer.Ordinal);
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    if (!IsWhole(parts[i])) throw new JsonException($"the checkpoint {rows[i].Stream} lacks its part");
-                    units[rows[i].Stream[PartsPrefix.Length..]] = parts[i]!;
-                }
-                parsed = Stopwatch.GetElapsedTime(started) - read;
             }
-            var restored = new TownshipAggregate(TownshipId);
-            foreach (var (id, part) in units)
-                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
-            _aggregate = restored;
-            logger.LogInformation("Township {Township}: {Count} parts loaded from the checkpoint in {Total:F0} ms (read {Read:F0} ms, parsed {Parsed:F0} ms, totals rebuilt {Rebuilt:F0} ms)",
-                TownshipId, units.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, read.TotalMilliseconds, parsed.TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - read - parsed).TotalMilliseconds);
-            _checkpointedParts.Clear();
-            if (saved.Format == TownshipCheckpoint.PartsFormat)
+            else
             {
-                foreach (var (id, part) in units) _checkpointedParts[id] = part.Version;
+                foreach (var (id, part) in saved.Units)
+                    restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
+            }
+            _aggregate = restored;
+            logger.LogInformation("Township {Township}: {Count} parts of format {Format} loaded from the checkpoint in {Total:F0} ms (read {Read:F0} ms, parsed {Parsed:F0} ms, totals rebuilt {Rebuilt:F0} ms)",
+                TownshipId, restored.Units.Count, saved.Format, Stopwatch.GetElapsedTime(started).TotalMilliseconds, read.TotalMilliseconds, parsed.TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - read - parsed).TotalMilliseconds);
+            _checkpointedParts.Clear();
+            if (saved.Format == TownshipCheckpoint.CurrentFormat)
+            {
+                foreach (var (id, part) in _aggregate.Units) _checkpointedParts[id] = part.Version;
                 _checkpointedVersion = _aggregate.Version;
             }
             else
             {
-                _checkpointedVersion = -1; // a whole checkpoint is rewritten as parts at the next tick
+                _checkpointedVersion = -1; // a checkpoint of a former format is rewritten, every part, at the next tick
             }
         }
-        catch (Exception e) when (e is JsonException or OverflowException or ArgumentException or InvalidOperationException or NotSupportedException or FormatException or DomainException)
+        catch (Exception e) when (e is JsonException or InvalidProtocolBufferException or OverflowException or ArgumentException or InvalidOperationException or NotSupportedException or FormatException or DomainException)
         {
             logger.LogError(e, "Township {Township}: checkpoint {Stream} cannot be replayed; rebuilding the totals from the ledgers' journals", TownshipId, CheckpointStream);
             _aggregate = new TownshipAggregate(TownshipId);
@@ -213,7 +241,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         foreach (var (id, part) in _aggregate.Units)
         {
             if (_checkpointedParts.TryGetValue(id, out var saved) && saved == part.Version && !_rewriteParts.Contains(id)) continue;
-            rows.Add(new Snapshot(PartsPrefix + id, part.Version, JsonSerializer.SerializeToUtf8Bytes(part, json)));
+            rows.Add(new Snapshot(PartsPrefix + id, part.Version, TownshipPartCodec.Encode(part, json)));
             written.Add((id, part.Version));
         }
         var header = new TownshipCheckpoint { Format = TownshipCheckpoint.CurrentFormat, Version = version, AsOf = _aggregate.AsOf };
@@ -322,6 +350,12 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             .Select(g => GrainFactory.GetGrain<ILedgerGrain>(GrainKeys.Ledger(g.Key)).GetCases([.. g.Select(l => l.CaseId)])));
         var byId = fetched.SelectMany(x => x).ToDictionary(c => c.CaseId, StringComparer.Ordinal);
         return CasePage.Of([.. found.Where(l => byId.ContainsKey(l.CaseId)).Select(l => byId[l.CaseId])], query.PageSize);
+    }
+
+    public Task Load()
+    {
+        if (!_registered) DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public async Task<long> WaitForChange(long knownVersion, TimeSpan timeout)

@@ -69,6 +69,28 @@ public class TownshipAggregateTests
     }
 
     [Fact]
+    public void Apply_RolledUpFiguresOfManyVillages_ShareOneListOfSourcePeriods_AndCountAsBefore()
+    {
+        var agg = new TownshipAggregate("dongming");
+        var q4 = FigureKey.Of("2023Q4", Sheep);
+        for (var i = 0; i < 3; i++)
+        {
+            var change = new Change();
+            change.Figures[q4] = new Contributed(10 + i, FigureFlags.RolledUp, At, new List<string> { "2023-11", "2023-12" });
+            Apply(agg, $"village-{i}", Village, 0, 1, change, At);
+        }
+
+        var lists = agg.Units.Values.Select(p => p.Figures[q4].From).ToList();
+        Assert.All(lists, l => Assert.Same(lists[0], l));
+        Assert.Equal(["2023-11", "2023-12"], lists[0]);
+        Assert.Equal(1, agg.Sources.Count);
+        var total = agg.Totals(new TotalsQuery(Period.Parse("2023Q4"), [Sheep], false), Catalog).Totals.Single();
+        Assert.Equal((33m, 3, 3), (total.Value, total.VillagesReporting, total.RolledUpUnits));
+        Assert.Equal(["2023-11", "2023-12"], total.From);
+        Assert.Empty(agg.Recount());
+    }
+
+    [Fact]
     public void Apply_ReplayedChange_IsAlreadyAppliedAndNotCountedTwice()
     {
         var agg = new TownshipAggregate("dongming");

@@ -175,10 +175,10 @@ public sealed class RepairTests(ClusterFixture fixture)
         // The repair checkpointed the rebuilt totals: the checkpoint reads again.
         var rewritten = await fixture.Journal.ReadCheckpointAsync(stream);
         var checkpoint = JsonSerializer.Deserialize<TownshipCheckpoint>(rewritten!.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        Assert.Equal(TownshipCheckpoint.PartsFormat, checkpoint.Format);
+        Assert.Equal(TownshipCheckpoint.CurrentFormat, checkpoint.Format);
         var parts = await fixture.Journal.ReadCheckpointsAsync(stream + "/");
         Assert.Equal(t.Villages.Append(t.Id).Order(StringComparer.Ordinal), parts.Select(p => p.Stream[(stream.Length + 1)..]));
-        Assert.All(parts, p => Assert.NotNull(JsonSerializer.Deserialize<OrgUnitPart>(p.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web))!.Figures));
+        Assert.All(parts, p => Assert.NotNull(Checkpoints.TownshipPartCodec.Decode(p.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web), new SourcePeriods()).Figures));
     }
 
     [Fact]

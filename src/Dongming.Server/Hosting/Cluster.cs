@@ -24,17 +24,24 @@ public static class Cluster
 
     /// <summary>
     /// Idle grains are deactivated after <see cref="GrainsOptions.CollectionAge"/> (validated here, before the silo
-    /// starts); the collector runs every minute, or every half age for a shorter age.
+    /// starts); the collector runs every minute, or every half age for a shorter age. Under memory pressure the least
+    /// recently used are deactivated sooner (<see cref="GrainsOptions.ShedAtMemoryPercent"/>).
     /// </summary>
     public static ISiloBuilder ConfigureDongmingGrainCollection(this ISiloBuilder silo, IConfiguration configuration)
     {
         var grains = configuration.GetSection(GrainsOptions.Section).Get<GrainsOptions>() ?? new GrainsOptions();
-        if (grains.CollectionAge < GrainsOptions.MinimumCollectionAge)
-            throw new Microsoft.Extensions.Options.OptionsValidationException(GrainsOptions.Section, typeof(GrainsOptions), [$"{GrainsOptions.Section}:CollectionAge must be at least {GrainsOptions.MinimumCollectionAge}"]);
+        if (grains.Problems() is { Count: > 0 } problems)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(GrainsOptions.Section, typeof(GrainsOptions), problems);
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionAge = grains.CollectionAge;
             o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, grains.CollectionAge.Ticks / 2));
+            o.EnableActivationSheddingOnMemoryPressure = grains.ShedAtMemoryPercent > 0;
+            if (grains.ShedAtMemoryPercent > 0)
+            {
+                o.MemoryUsageLimitPercentage = grains.ShedAtMemoryPercent;
+                o.MemoryUsageTargetPercentage = grains.ShedToMemoryPercent;
+            }
         });
         return silo;
     }

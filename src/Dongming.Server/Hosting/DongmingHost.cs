@@ -93,6 +93,7 @@ public static class DongmingHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadinessCheck>());
 
         builder.Services.AddHostedService<DemoLoader>();
+        builder.Services.AddHostedService<TownshipWarmUp>(); // after the demo's load, which writes the townships it warms
         builder.Services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TotalsFeed>();
         builder.Services.AddSingleton<TotalsWire>();

@@ -89,6 +89,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "part of the cluster is unavailable; retry with the same request_id"));
             case var _ when JournalException.Find(e) is { } journal:
                 return ToRpc(journal, context);
+            case OutOfMemoryException:
+                // The silo is at its memory limit (a container's, or DOTNET_GCHeapHardLimit): idle grains are being
+                // shed; the same call may pass in a moment.
+                logger.LogError(e, "Out of memory in {Method}", context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted, "the server is out of memory: retry with the same request_id"));
             default:
                 logger.LogError(e, "Unhandled error in {Method}", context.Method);
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal, "internal error"));

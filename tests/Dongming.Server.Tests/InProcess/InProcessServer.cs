@@ -18,11 +18,13 @@ public sealed class InProcessServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly DirectoryInfo _data;
+    private readonly bool _ownsData;
 
-    private InProcessServer(WebApplication app, DirectoryInfo data, int port, int httpPort)
+    private InProcessServer(WebApplication app, DirectoryInfo data, bool ownsData, int port, int httpPort)
     {
         _app = app;
         _data = data;
+        _ownsData = ownsData;
         Address = $"http://127.0.0.1:{port}";
         HttpAddress = $"http://127.0.0.1:{httpPort}";
         AdminToken = File.ReadAllText(Path.Combine(data.FullName, SigningKeys.AdminTokenFileName)).Trim();
@@ -48,10 +50,14 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <summary>Tokens signed with this server's key.</summary>
     public TokenIssuer Issuer => new(Convert.FromBase64String(File.ReadAllText(Path.Combine(DataDirectory, SigningKeys.KeyFileName)).Trim()), new AuthOptions());
 
-    /// <summary>Builds the service with <paramref name="arguments"/> (after the test defaults), lets <paramref name="configure"/> add to it, and starts it.</summary>
-    public static async Task<InProcessServer> StartAsync(IEnumerable<string>? arguments = null, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the service with <paramref name="arguments"/> (after the test defaults), lets <paramref name="configure"/>
+    /// add to it, and starts it; on a fresh temp data directory deleted with it, or on <paramref name="dataDirectory"/>
+    /// (kept: a restart starts again on it).
+    /// </summary>
+    public static async Task<InProcessServer> StartAsync(IEnumerable<string>? arguments = null, Action<WebApplicationBuilder>? configure = null, DirectoryInfo? dataDirectory = null)
     {
-        var data = Directory.CreateTempSubdirectory("dongming-inproc-");
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("dongming-inproc-");
         var port = ServerChild.FreePort();
         var httpPort = ServerChild.FreePort();
         var builder = DongmingApp.CreateBuilder(
@@ -64,7 +70,7 @@ public sealed class InProcessServer : IAsyncDisposable
         configure?.Invoke(builder);
         var app = DongmingApp.Build(builder);
         await app.StartAsync();
-        return new InProcessServer(app, data, port, httpPort);
+        return new InProcessServer(app, data, ownsData: dataDirectory is null, port, httpPort);
     }
 
     public async ValueTask DisposeAsync()
@@ -73,6 +79,7 @@ public sealed class InProcessServer : IAsyncDisposable
         Anonymous.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        if (!_ownsData) return;
         try { _data.Delete(recursive: true); } catch (IOException) { }
     }
 }
