@@ -167,9 +167,9 @@ static Process Start(string server, string data, Ports ports, string[] extra)
         "--Dongming:RateLimit:PermitsPerSecond=0", .. extra])
         start.ArgumentList.Add(a);
     var process = Process.Start(start)!;
-    // Everything the server writes is kept beside its data directory (a failure under load is read there); the
-    // townships' load phases are shown as they come.
-    var log = TextWriter.Synchronized(new StreamWriter(data.TrimEnd('/') + ".server.log") { AutoFlush = true });
+    // Everything the server writes is kept beside its data directory (a failure under load is read there; the
+    // restart of a cold start adds to it); the townships' load phases are shown as they come.
+    var log = TextWriter.Synchronized(new StreamWriter(data.TrimEnd('/') + ".server.log", append: true) { AutoFlush = true });
     Console.WriteLine($"server {process.Id}: its output in {data.TrimEnd('/')}.server.log");
     process.OutputDataReceived += (_, e) =>
     {
