@@ -131,6 +131,8 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
             }
             var sources = new SourcePeriods();
             var restored = new TownshipAggregate(TownshipId, sources);
+            void Restore(string id, OrgUnitPart part) =>
+                restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
             var started = Stopwatch.GetTimestamp();
             TimeSpan read = default, parsed = default;
             if (saved.Format is TownshipCheckpoint.PartsFormat or TownshipCheckpoint.BinaryPartsFormat)
@@ -163,15 +165,14 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
                     {
                         var (row, part) = (rows[first + i], parts[i]);
                         if (!IsWhole(part)) throw new JsonException($"the checkpoint {row.Stream} lacks its part");
-                        restored.Replace(new FullContribution(row.Stream[PartsPrefix.Length..], part!.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
+                        Restore(row.Stream[PartsPrefix.Length..], part!);
                         (rows[first + i], parts[i]) = (null!, null);
                     }
                 }
             }
             else
             {
-                foreach (var (id, part) in saved.Units)
-                    restored.Replace(new FullContribution(id, part.Level, part.Version, part.Figures, part.Cases, saved.AsOf, part.Targets, part.Approvals));
+                foreach (var (id, part) in saved.Units) Restore(id, part);
             }
             _aggregate = restored;
             logger.LogInformation("Township {Township}: {Count} parts of format {Format} loaded from the checkpoint in {Total:F0} ms (read {Read:F0} ms, parsed {Parsed:F0} ms, totals rebuilt {Rebuilt:F0} ms)",

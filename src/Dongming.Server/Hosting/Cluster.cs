@@ -32,6 +32,7 @@ public static class Cluster
         var grains = configuration.GetSection(GrainsOptions.Section).Get<GrainsOptions>() ?? new GrainsOptions();
         if (grains.Problems() is { Count: > 0 } problems)
             throw new Microsoft.Extensions.Options.OptionsValidationException(GrainsOptions.Section, typeof(GrainsOptions), problems);
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(grains)); // the section as validated here, for the rest of the host
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionAge = grains.CollectionAge;

@@ -1,5 +1,6 @@
 using Dongming.Grains.Abstractions;
 using Dongming.Server.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Dongming.Server.Hosting;
 
@@ -9,7 +10,7 @@ namespace Dongming.Server.Hosting;
 /// start instead of being added to the first read. The server does not wait for it; a township that cannot load now
 /// is loaded by its first call, as without the warm-up.
 /// </summary>
-public sealed class TownshipWarmUp(IGrainFactory grains, IConfiguration configuration, ILogger<TownshipWarmUp> logger) : IHostedService
+public sealed class TownshipWarmUp(IGrainFactory grains, IOptions<GrainsOptions> options, ILogger<TownshipWarmUp> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _warming = Task.CompletedTask;
@@ -19,8 +20,7 @@ public sealed class TownshipWarmUp(IGrainFactory grains, IConfiguration configur
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = configuration.GetSection(GrainsOptions.Section).Get<GrainsOptions>() ?? new GrainsOptions();
-        if (options.LoadTownshipsAtStart) _warming = Task.Run(() => WarmAsync(_stopping.Token), CancellationToken.None);
+        if (options.Value.LoadTownshipsAtStart) _warming = Task.Run(() => WarmAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
