@@ -111,11 +111,16 @@ public interface ILedgerGrain : IGrainWithStringKey
 [Alias("Dongming.ITownshipGrain")]
 public interface ITownshipGrain : IGrainWithStringKey
 {
-    /// <summary>Applies one ledger change; returns false when the ledger must send its whole contribution.</summary>
-    [Alias("Apply")] Task<bool> Apply(ContributionChange change);
+    /// <summary>
+    /// Applies one ledger change; returns false when the ledger must send its whole contribution. Interleaves: it runs
+    /// in one synchronous step, and a ledger's write waits for it, so it must never queue behind the township's slow
+    /// work (a repair waiting on ledgers, a checkpoint, a read waiting for the catch-up after a load) — a ledger
+    /// deactivating with a write in flight would otherwise hold up the very repair that waits for it.
+    /// </summary>
+    [Alias("Apply"), AlwaysInterleave] Task<bool> Apply(ContributionChange change);
 
-    /// <summary>Replaces one ledger's whole contribution.</summary>
-    [Alias("ApplyFull")] Task ApplyFull(FullContribution contribution);
+    /// <summary>Replaces one ledger's whole contribution (never with an older version). Interleaves, as Apply does.</summary>
+    [Alias("ApplyFull"), AlwaysInterleave] Task ApplyFull(FullContribution contribution);
 
     /// <summary>
     /// Totals of one period (no indicators = all), each compared with <paramref name="comparePeriod"/>'s when given; the
@@ -154,8 +159,9 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("WaitForChange"), AlwaysInterleave] Task<long> WaitForChange(long knownVersion, TimeSpan timeout);
 
     /// <summary>
-    /// Does nothing but activate the township (its checkpoint loaded, its parts caught up with the journals): the
-    /// server's start-up calls it for every township, so that the first read after a restart does not wait for the load.
+    /// Does nothing but activate the township (its checkpoint loaded, its parts caught up with the journals, or the
+    /// catch-up's wait bound passed): the server's start-up calls it for every township, so that the first read after a
+    /// restart does not wait for the load.
     /// </summary>
     [Alias("Load"), AlwaysInterleave] Task Load();
 

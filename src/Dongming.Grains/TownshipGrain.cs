@@ -47,7 +47,7 @@ public sealed class TownshipCheckpoint
 /// </remarks>
 [KeepAlive]
 public sealed partial class TownshipGrain(IJournalStore store, CatalogCache catalogs, TotalsBoard board, TimeProvider clock, ILogger<TownshipGrain> logger)
-    : Grain, ITownshipGrain
+    : Grain, ITownshipGrain, IIncomingGrainCallFilter
 {
     /// <summary>How often changed totals are checkpointed; after a crash the repair on load covers the gap.</summary>
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(5);
@@ -67,6 +67,8 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     private bool _registered;
     private int _deadSilosSeen;
     private bool _repairPending;
+    /// <summary>Done when the catch-up after the load is, or when its wait bound passed (see <see cref="Invoke"/>).</summary>
+    private Task _caughtUp = Task.CompletedTask;
 
     private string TownshipId => this.GetPrimaryKeyString()["township/".Length..];
 
@@ -82,22 +84,12 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         if (!_registered) return;
         _banner = new BannerForwarder(this, TownshipId, () => _aggregate, GrainFactory, clock, logger);
         await LoadCheckpointAsync(cancellationToken);
-        // Bounded: while a silo shuts down, a ledger there may be deactivating while it waits for this township
-        // (its Apply is held until this activation completes); waiting for it here would deadlock until timeouts.
-        var repairStarted = Stopwatch.GetTimestamp();
-        var repair = RepairAsync(onlyChanged: true, CancellationToken.None);
-        try
-        {
-            var corrected = await repair.WaitAsync(RepairOnLoadWait, cancellationToken);
-            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
-            logger.LogInformation("Township {Township}: journal versions compared on load in {Elapsed:F0} ms", TownshipId, Stopwatch.GetElapsedTime(repairStarted).TotalMilliseconds);
-        }
-        catch (TimeoutException)
-        {
-            logger.LogWarning("Township {Township}: org units slow to answer on load; catching up in the background", TownshipId);
-            _ = repair.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            _repairPending = true;
-        }
+        // The catch-up with the journals runs after the activation, not in it: while a silo shuts down, a ledger there
+        // may be deactivating with a write that waits for this township's Apply, which no call reaches before the
+        // activation completes — waiting here for that ledger would hold both until the wait's bound. Apply and
+        // ApplyFull interleave, so they go on during the catch-up; every other call waits for it (Invoke), bounded.
+        var catchUp = CatchUpOnLoadAsync();
+        _caughtUp = catchUp.IsCompleted ? Task.CompletedTask : Task.WhenAny(catchUp, Task.Delay(RepairOnLoadWait)); // real time, as the ledgers' answers take
         _deadSilosSeen = DeadSilos();
         // Kept alive by its timer: a township's totals are read all the time, and the case gauges (ServiceMetrics) are
         // exported only while it is active.
@@ -106,6 +98,44 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         _boardSlot = board.Attach(TownshipId, () => _aggregate.Version);
         await base.OnActivateAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Compares every part with its ledger's journal version and re-reads the ones behind (the checkpoint is up to
+    /// <see cref="CheckpointEvery"/> old, and older after a crash). Never throws: a failure is retried at the next tick.
+    /// </summary>
+    private async Task CatchUpOnLoadAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var corrected = await RepairAsync(onlyChanged: true, CancellationToken.None);
+            if (corrected.Count > 0) logger.LogInformation("Township {Township}: totals of {Count} org units caught up from their journals on load", TownshipId, corrected.Count);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed > RepairOnLoadWait)
+                logger.LogWarning("Township {Township}: org units slow to answer on load; caught up after {Elapsed:F1} s (reads waited {Wait:F0} s at most)", TownshipId, elapsed.TotalSeconds, RepairOnLoadWait.TotalSeconds);
+            else
+                logger.LogInformation("Township {Township}: journal versions compared on load in {Elapsed:F0} ms", TownshipId, elapsed.TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Township {Township}: catching up with the journals on load failed; retrying at the next tick", TownshipId);
+            _repairPending = true;
+        }
+    }
+
+    /// <summary>
+    /// Every call but Apply and ApplyFull (which interleave, and take changes whatever the catch-up's progress) waits
+    /// for the catch-up after the load, at most <see cref="RepairOnLoadWait"/> from the activation: reads right after
+    /// a restart see every acknowledged write.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (!_caughtUp.IsCompleted && !TakesChanges(context.InterfaceMethod)) await _caughtUp;
+        await context.Invoke();
+    }
+
+    private static bool TakesChanges(System.Reflection.MethodInfo? method) =>
+        method?.DeclaringType == typeof(ITownshipGrain) && method.Name is nameof(ITownshipGrain.Apply) or nameof(ITownshipGrain.ApplyFull);
 
     /// <summary>
     /// Loads the last checkpoint: the header, then (format 4) every org unit's part in one read. One that cannot be read
@@ -202,6 +232,7 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_boardSlot is not null) board.Detach(TownshipId, _boardSlot);
+        if (_registered) logger.LogInformation("Township {Township}: deactivating ({Reason})", TownshipId, reason);
         if (_registered) await CheckpointAsync(cancellationToken);
         if (_banner is not null) await _banner.FlushAsync();
         ServiceMetrics.WithdrawCases(TownshipId);
@@ -247,9 +278,20 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
         }
         var header = new TownshipCheckpoint { Format = TownshipCheckpoint.CurrentFormat, Version = version, AsOf = _aggregate.AsOf };
         rows.Add(new Snapshot(CheckpointStream, version, JsonSerializer.SerializeToUtf8Bytes(header, json)));
-        await store.SaveCheckpointsAsync(rows, cancellationToken);
-        foreach (var (id, partVersion) in written) _checkpointedParts[id] = partVersion;
+        // Apply and ApplyFull interleave with the write below: what they change meanwhile is written next time (a part
+        // marked for rewriting now stays marked).
+        var rewritten = _rewriteParts.ToList();
         _rewriteParts.Clear();
+        try
+        {
+            await store.SaveCheckpointsAsync(rows, cancellationToken);
+        }
+        catch
+        {
+            _rewriteParts.UnionWith(rewritten);
+            throw;
+        }
+        foreach (var (id, partVersion) in written) _checkpointedParts[id] = partVersion;
         _checkpointedVersion = version;
     }
 

@@ -45,7 +45,7 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
     public async Task Kill9_OneOfThreeSilos_UnderLoad_LosesNothingAcknowledged()
     {
         var silos = await StartClusterAsync(3);
-        var failed = true;
+        Exception? failure = null;
         try
         {
             await AssertDemoLoadedOnceAsync(silos[0].Client);
@@ -77,11 +77,15 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
             await AssertAcknowledgedWritesPresentAsync(load, survivors);
             await AssertTotalsEqualSumOfVillagesAsync(load, survivors);
             await AssertMetricsExportedAsync(survivors);
-            failed = false;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
         }
         finally
         {
-            await DisposeAsync(silos, failed);
+            await DisposeAsync(silos, failure);
         }
     }
 
@@ -89,7 +93,7 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
     public async Task Sigterm_OneOfThreeSilos_UnderLoad_NoFailedCallsOnTheOthers()
     {
         var silos = await StartClusterAsync(3);
-        var failed = true;
+        Exception? failure = null;
         try
         {
             var load = new Load(silos, Villages);
@@ -100,7 +104,7 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
             load.Retire(stopped);
             stopped.Terminate();
             var stoppedAt = load.Now;
-            Assert.True(await stopped.WaitForExitAsync(TimeSpan.FromSeconds(45)), $"{stopped.Name} did not exit within 45 s of SIGTERM:\n{stopped.Output}");
+            Assert.True(await stopped.WaitForExitAsync(TimeSpan.FromSeconds(45)), $"{stopped.Name} did not exit within 45 s of SIGTERM");
             output.WriteLine($"{stopped.Name} exited {(load.Now - stoppedAt).TotalSeconds:F1} s after SIGTERM with code {stopped.ExitCode}");
             await Task.Delay(TimeSpan.FromSeconds(5)); // load on the two left
             stop.Cancel();
@@ -113,17 +117,21 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
             var survivors = silos.Where(s => s != stopped).ToList();
             // Calls to the stopping silo's own endpoint may fail; calls through the others must not.
             var failures = load.Calls.Where(c => c.Failure is not null && c.Endpoint != stopped.Name).ToList();
-            Assert.True(failures.Count == 0, $"{failures.Count} calls through the surviving endpoints failed: {string.Join(", ", failures.Take(10))}\n--- {stopped.Name} ---\n{stopped.Output}");
+            Assert.True(failures.Count == 0, $"{failures.Count} calls through the surviving endpoints failed: {string.Join(", ", failures.Take(10))}");
             Assert.Contains(load.Calls, c => c.Failure is null && c.SentAt > stoppedAt + TimeSpan.FromSeconds(2));
 
             await AssertAcknowledgedWritesPresentAsync(load, survivors);
             await AssertTotalsEqualSumOfVillagesAsync(load, survivors);
             await AssertLeftTheClusterAsync(stopped);
-            failed = false;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
         }
         finally
         {
-            await DisposeAsync(silos, failed);
+            await DisposeAsync(silos, failure);
         }
     }
 
@@ -269,10 +277,16 @@ public sealed class ClusterTests(Infrastructure infrastructure, ITestOutputHelpe
             $"membership entry of {stopped.Name} (silo port {stopped.SiloPort}) is not Dead:\n{string.Join('\n', entries)}");
     }
 
-    private async Task DisposeAsync(List<Silo> silos, bool failed)
+    /// <summary>
+    /// Stops the silos; after a failure (or with DONGMING_TEST_SILO_LOGS=1), prints their logs, and then the failure
+    /// again, last: CI shows the tail of long output.
+    /// </summary>
+    private async Task DisposeAsync(List<Silo> silos, Exception? failure)
     {
-        if (failed)
+        if (failure is not null || Environment.GetEnvironmentVariable("DONGMING_TEST_SILO_LOGS") == "1")
             foreach (var s in silos) output.WriteLine($"--- {s.Name} ---\n{s.Output}");
+        if (failure is not null)
+            output.WriteLine($"=== failed: {failure.GetType().Name}: {(failure.Message.Length > 2000 ? failure.Message[..2000] + " …" : failure.Message)}");
         await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
     }
 }

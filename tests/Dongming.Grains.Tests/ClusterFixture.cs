@@ -217,11 +217,7 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
 
     public async Task<AppendOutcome> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
-        if (AppendHolds.TryGetValue(request.Stream, out var gate))
-        {
-            AppendsHeld.GetOrAdd(request.Stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            await gate.Task;
-        }
+        await AppendGates.PassAsync(request.Stream, CancellationToken.None);
         var outcome = await inner.AppendAsync(request, cancellationToken);
         if (outcome == AppendOutcome.Appended)
         {
@@ -232,23 +228,18 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
     }
 
     /// <summary>Appends to the stream wait for the returned gate to open (a slow commit, held on purpose).</summary>
-    public static TaskCompletionSource HoldAppends(string stream) => AppendHolds.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    public static TaskCompletionSource HoldAppends(string stream) => AppendGates.Hold(stream);
 
     /// <summary>Appends to the stream no longer wait.</summary>
-    public static void ReleaseAppends(string stream)
-    {
-        if (AppendHolds.TryRemove(stream, out var gate)) gate.TrySetResult();
-        AppendsHeld.TryRemove(stream, out _);
-    }
+    public static void ReleaseAppends(string stream) => AppendGates.Release(stream);
 
     /// <summary>A held append to the stream has started.</summary>
-    public static Task AppendHeld(string stream) => AppendsHeld.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public static Task AppendHeld(string stream) => AppendGates.Reached(stream);
 
     /// <summary>The number of events of each append written to the stream, in order.</summary>
     public static IReadOnlyList<int> AppendSizesOf(string stream) => AppendSizes.TryGetValue(stream, out var sizes) ? [.. sizes] : [];
 
-    private static readonly ConcurrentDictionary<string, TaskCompletionSource> AppendHolds = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, TaskCompletionSource> AppendsHeld = new(StringComparer.Ordinal);
+    private static readonly StreamGates AppendGates = new();
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> AppendSizes = new(StringComparer.Ordinal);
 
     public async Task SaveCheckpointAsync(Snapshot checkpoint, CancellationToken cancellationToken = default)
@@ -264,28 +255,19 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
     }
 
     /// <summary>Reads by version of a stream wait for the returned gate to open (a slow history read, held on purpose).</summary>
-    public static TaskCompletionSource HoldReadsByVersion(string stream) => Holds.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    public static TaskCompletionSource HoldReadsByVersion(string stream) => ReadGates.Hold(stream);
 
     /// <summary>Reads of the stream no longer wait.</summary>
-    public static void ReleaseReadsByVersion(string stream)
-    {
-        if (Holds.TryRemove(stream, out var gate)) gate.TrySetResult();
-        Held.TryRemove(stream, out _);
-    }
+    public static void ReleaseReadsByVersion(string stream) => ReadGates.Release(stream);
 
     /// <summary>A held read of the stream has started.</summary>
-    public static Task ReadHeld(string stream) => Held.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public static Task ReadHeld(string stream) => ReadGates.Reached(stream);
 
-    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Holds = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Held = new(StringComparer.Ordinal);
+    private static readonly StreamGates ReadGates = new();
 
     public async Task<IReadOnlyList<JournalEvent>> ReadEventsAsync(string stream, IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
-        if (Holds.TryGetValue(stream, out var gate))
-        {
-            Held.GetOrAdd(stream, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            await gate.Task.WaitAsync(cancellationToken);
-        }
+        await ReadGates.PassAsync(stream, cancellationToken);
         var events = await inner.ReadEventsAsync(stream, versions, cancellationToken);
         _counters.ReadByVersion(stream, events.Count);
         return events;
@@ -297,7 +279,22 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
 
     public Task<JournalEvent?> FindByRequestIdAsync(string stream, string requestId, CancellationToken cancellationToken = default) => inner.FindByRequestIdAsync(stream, requestId, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default) => inner.GetVersionsAsync(streams, cancellationToken);
+    public async Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default)
+    {
+        foreach (var stream in streams) await VersionGates.PassAsync(stream, cancellationToken);
+        return await inner.GetVersionsAsync(streams, cancellationToken);
+    }
+
+    /// <summary>Version reads that include the stream (a township comparing its parts with the journals) wait for the returned gate.</summary>
+    public static TaskCompletionSource HoldVersionReads(string stream) => VersionGates.Hold(stream);
+
+    /// <summary>Version reads of the stream no longer wait.</summary>
+    public static void ReleaseVersionReads(string stream) => VersionGates.Release(stream);
+
+    /// <summary>A held version read including the stream has started.</summary>
+    public static Task VersionReadHeld(string stream) => VersionGates.Reached(stream);
+
+    private static readonly StreamGates VersionGates = new();
 
     public Task<Snapshot?> ReadCheckpointAsync(string stream, CancellationToken cancellationToken = default) => inner.ReadCheckpointAsync(stream, cancellationToken);
 
@@ -310,6 +307,32 @@ public sealed class CountingJournalStore(string path, IJournalStore inner) : IJo
     public Task<IReadOnlyList<Snapshot>> ReadCheckpointsAsync(string prefix, CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(prefix, cancellationToken);
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable d ? d.DisposeAsync() : ValueTask.CompletedTask;
+}
+
+/// <summary>Gates a test closes on a stream's journal operations: each waits while its gate is held, and says it got there.</summary>
+internal sealed class StreamGates
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _reached = new(StringComparer.Ordinal);
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Hold(string stream) => _holds.GetOrAdd(stream, _ => New());
+
+    public void Release(string stream)
+    {
+        if (_holds.TryRemove(stream, out var gate)) gate.TrySetResult();
+        _reached.TryRemove(stream, out _);
+    }
+
+    public Task Reached(string stream) => _reached.GetOrAdd(stream, _ => New()).Task;
+
+    public async Task PassAsync(string stream, CancellationToken cancellationToken)
+    {
+        if (!_holds.TryGetValue(stream, out var gate)) return;
+        _reached.GetOrAdd(stream, _ => New()).TrySetResult();
+        await gate.Task.WaitAsync(cancellationToken);
+    }
 }
 
 /// <summary>The shared cluster of most tests.</summary>

@@ -103,6 +103,43 @@ public sealed class RepairTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TownshipLoad_WhileItsCatchUpWaits_TakesVillageWritesAtOnce_AndReadsWaitForTheCatchUp()
+    {
+        // A township's catch-up after its load can wait on its ledgers (one deactivating on a silo that shuts down,
+        // with a write waiting for this township's Apply). Writes must not wait for the catch-up, reads must.
+        var t = await Seed.TownshipAsync(Grains, villages: 2);
+        var (writer, behind) = (t.Villages[0], t.Villages[1]);
+        await Township.Ledger(Grains, writer).ReportValues(Report(RequestId(), (Camels, "2")), Tester);
+        await Township.Ledger(Grains, behind).ReportValues(Report(RequestId(), (Camels, "5")), Tester);
+        await fixture.Cluster.DeactivateAsync(t.Totals(Grains)); // checkpointed: writer 2, behind 5
+        await fixture.Cluster.DeactivateAsync(Township.Ledger(Grains, behind));
+        await Consistency.AppendBehindTheTownshipsBackAsync(fixture.Cluster, behind, new ReportedFigure(Camels, 40m));
+        var held = GrainKeys.Ledger(behind);
+        CountingJournalStore.HoldVersionReads(held);
+        try
+        {
+            // The write activates the township; its catch-up stays held at the journal's versions.
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var write = Township.Ledger(Grains, writer).ReportValues(Report(RequestId(), (Camels, "3")), Tester);
+            await CountingJournalStore.VersionReadHeld(held).WaitAsync(TimeSpan.FromSeconds(30));
+            await write.WaitAsync(TimeSpan.FromSeconds(30));
+            // Answered while the catch-up is still held, so well within the catch-up's wait bound (5 s), which an
+            // activation that waited for its catch-up would have made it wait.
+            Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+            // A read waits for the catch-up (had it not, it would answer 3 + 5, without the held ledger's 40).
+            var read = t.Totals(Grains).GetTotals(Year, [Camels], false);
+            Assert.NotSame(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(1))));
+            CountingJournalStore.ReleaseVersionReads(held);
+            Assert.Equal(43m, (await read).Totals.Single().Value); // the held ledger's 40, and the write's 3
+        }
+        finally
+        {
+            CountingJournalStore.ReleaseVersionReads(held);
+        }
+        await Consistency.AssertTotalsEqualLedgersAsync(Grains, t);
+    }
+
+    [Fact]
     public async Task RegisterVillage_WhileTheTownshipGrainIsInactive_CompletesAndCounts()
     {
         // The registration activates the township from inside the roster's call, and the township asks the roster
