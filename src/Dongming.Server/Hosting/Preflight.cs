@@ -142,7 +142,7 @@ public static class Preflight
     }
 
     /// <summary>True when nothing listens on the endpoint (a plain bind, without SO_REUSEPORT, fails if anyone does).</summary>
-    private static bool IsFree(IPEndPoint endpoint)
+    public static bool IsFree(IPEndPoint endpoint)
     {
         try
         {
