@@ -232,8 +232,11 @@ public sealed partial class TownshipGrain(IJournalStore store, CatalogCache cata
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_boardSlot is not null) board.Detach(TownshipId, _boardSlot);
-        if (_registered) logger.LogInformation("Township {Township}: deactivating ({Reason})", TownshipId, reason);
-        if (_registered) await CheckpointAsync(cancellationToken);
+        if (_registered)
+        {
+            logger.LogInformation("Township {Township}: deactivating ({Reason})", TownshipId, reason);
+            await CheckpointAsync(cancellationToken);
+        }
         if (_banner is not null) await _banner.FlushAsync();
         ServiceMetrics.WithdrawCases(TownshipId);
         await base.OnDeactivateAsync(reason, cancellationToken);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Dongming.Server.HttpApi;
 using Dongming.Server.Settings;
 
 namespace Dongming.Server.Hosting;
@@ -17,52 +16,40 @@ public static class DefaultPorts
     /// <summary>A port that moved: the setting, its default and the port taken instead.</summary>
     public sealed record Move(string Setting, int From, int To);
 
-    /// <summary>The moves made at start-up (empty when every default was free); logged with the serving line.</summary>
-    public sealed record Moves(IReadOnlyList<Move> All);
-
     /// <summary>
-    /// Held for the process's lifetime by the instance that uses the default ports. Kestrel and the silo bind their
-    /// ports only once the silo has started, seconds after the probe: without the claim, two instances started
-    /// together would both find the defaults free, and the second would fail to bind (or, on the silo port, which
-    /// Orleans binds with SO_REUSEPORT, silently share it).
+    /// What the start-up decided: the ports that moved (empty when every default was free), logged with the serving
+    /// line; and, held for the process's lifetime by the instance that uses the default ports, the claim on them.
+    /// Kestrel and the silo bind their ports only once the silo has started, seconds after the probe: without the
+    /// claim, two instances started together would both find the defaults free, and the second would fail to bind (or,
+    /// on the silo port, which Orleans binds with SO_REUSEPORT, silently share it).
     /// </summary>
-    public sealed class Claim(FileStream? file) : IDisposable
+    public sealed class Claim(FileStream? file, IReadOnlyList<Move> moves) : IDisposable
     {
+        public IReadOnlyList<Move> Moves { get; } = moves;
+
         public void Dispose() => file?.Dispose();
     }
 
     /// <summary>The machine-wide file whose lock is the claim on the default ports.</summary>
-    public static string ClaimPath => Path.Combine(Path.GetTempPath(), "dongming-default-ports.lock");
+    private static string ClaimPath => Path.Combine(Path.GetTempPath(), "dongming-default-ports.lock");
 
     /// <summary>
     /// Moves the defaulted ports of an embedded-mode start to free ones when another instance claimed the defaults or
     /// something listens on them, by adding the new values as the configuration's last (winning) source.
     /// </summary>
-    public static (IReadOnlyList<Move> Moves, Claim Claim) MoveTaken(ConfigurationManager configuration)
+    public static Claim MoveTaken(ConfigurationManager configuration)
     {
         var options = configuration.GetSection(DongmingOptions.Section).Get<DongmingOptions>() ?? new DongmingOptions();
-        if (options.IsCluster) return ([], new Claim(null));
-
-        var defaults = new List<(string Setting, int Port, IPAddress[] Addresses)>();
-        if (string.IsNullOrEmpty(configuration["urls"]))
-        {
-            // localhost is both loopbacks: the port must be free on each.
-            defaults.Add(("--urls", new Uri(DongmingHost.DefaultUrl).Port, Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback]));
-        }
-        if (configuration[MetricsOptions.Section + ":Port"] is null)
-            defaults.Add((MetricsOptions.Section + ":Port", new MetricsOptions().Port, [IPAddress.Loopback]));
-        var dashboard = configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
-        if (dashboard.Enabled && configuration[DashboardOptions.Section + ":Port"] is null)
-            defaults.Add((DashboardOptions.Section + ":Port", dashboard.Port, [dashboard.AllowRemote ? IPAddress.Any : IPAddress.Loopback]));
-        if (configuration[HttpApiOptions.Section + ":Port"] is null && HttpJson.Port(configuration) is > 0 and var http)
-            defaults.Add((HttpApiOptions.Section + ":Port", http, [HttpJson.Address(configuration, cluster: false)]));
-        var orleans = new DongmingOrleansOptions();
-        foreach (var (key, port) in new[] { ("SiloPort", orleans.SiloPort), ("GatewayPort", orleans.GatewayPort) })
-        {
-            if (configuration[DongmingOrleansOptions.Section + ":" + key] is null)
-                defaults.Add((DongmingOrleansOptions.Section + ":" + key, port, [IPAddress.Loopback]));
-        }
-        if (defaults.Count == 0) return ([], new Claim(null));
+        if (options.IsCluster) return new Claim(null, []);
+        var orleans = configuration.GetSection(DongmingOrleansOptions.Section).Get<DongmingOrleansOptions>() ?? new DongmingOrleansOptions();
+        var grpcUrls = string.IsNullOrEmpty(configuration["urls"]) ? DongmingHost.DefaultUrl : configuration["urls"]!;
+        // The endpoints the preflight checks, those of settings left unset: each at its default port, on its addresses.
+        var defaults = Preflight.Endpoints(configuration, grpcUrls, orleans, cluster: false)
+            .GroupBy(e => e.Setting)
+            .Where(g => configuration[Key(g.Key)] is null)
+            .Select(g => (Setting: g.Key, g.First().Endpoint.Port, Addresses: g.Select(e => e.Endpoint.Address).ToArray()))
+            .ToList();
+        if (defaults.Count == 0) return new Claim(null, []);
 
         var claim = TryClaim();
         var moves = new List<Move>();
@@ -73,22 +60,23 @@ public static class DefaultPorts
             if (claim is not null && addresses.All(a => Preflight.IsFree(new IPEndPoint(a, port)))) continue;
             if (FreePort(addresses, chosen) is not { } free) continue; // none found: the preflight names the taken default
             moves.Add(new Move(setting, port, free));
-            values[setting == "--urls" ? "urls" : setting] = setting == "--urls"
+            values[Key(setting)] = setting == "--urls"
                 ? new UriBuilder(DongmingHost.DefaultUrl) { Port = free }.Uri.ToString().TrimEnd('/')
                 : free.ToString(CultureInfo.InvariantCulture);
         }
         if (values.Count > 0) configuration.AddInMemoryCollection(values);
-        return (moves, new Claim(claim));
+        return new Claim(claim, moves);
     }
 
-    /// <summary>The claim's file, locked (flock, released when the process ends, even by kill -9), or null when another process holds it.</summary>
+    /// <summary>The configuration key of a setting the preflight names.</summary>
+    private static string Key(string setting) => setting == "--urls" ? "urls" : setting;
+
+    /// <summary>The claim's file, locked, or null when another process holds it.</summary>
     private static FileStream? TryClaim()
     {
         try
         {
-            var lockOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows()) lockOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-            return new FileStream(ClaimPath, lockOptions);
+            return Preflight.Lock(ClaimPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -111,8 +99,6 @@ public static class DefaultPorts
         }
         return null;
     }
-
-    private static string I(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The warning that goes with the serving line, or null when nothing moved.</summary>
     public static string? Describe(IReadOnlyList<Move> moves) =>

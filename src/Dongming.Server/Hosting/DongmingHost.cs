@@ -28,8 +28,7 @@ public static class DongmingHost
         var options = configuration.GetSection(DongmingOptions.Section).Get<DongmingOptions>() ?? new DongmingOptions();
         var orleans = configuration.GetSection(DongmingOrleansOptions.Section).Get<DongmingOrleansOptions>() ?? new DongmingOrleansOptions();
         // Another instance on this machine holds the default ports: take free ones (embedded mode, defaults only).
-        var (moved, claim) = DefaultPorts.MoveTaken(configuration);
-        builder.Services.AddSingleton(new DefaultPorts.Moves(moved));
+        var claim = DefaultPorts.MoveTaken(configuration);
         builder.Services.AddSingleton(_ => claim); // created by a factory, so the container releases it on dispose
         var grpcUrls = string.IsNullOrEmpty(configuration["urls"]) ? DefaultUrl : configuration["urls"]!;
 
@@ -110,7 +109,7 @@ public static class DongmingHost
     public static WebApplication MapDongming(this WebApplication app)
     {
         app.Services.GetRequiredService<Preflight.DataDirectoryLock>(); // resolved: the container releases it when the app is disposed
-        app.Services.GetRequiredService<DefaultPorts.Claim>();
+        app.Services.GetRequiredService<DefaultPorts.Claim>(); // likewise
         app.MapGrpcService<VillageGrpcService>();
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<ReportingGrpcService>();
@@ -143,7 +142,7 @@ public static class DongmingHost
         var http = HttpJson.Port(app.Configuration);
         var grpc = app.Urls.Where(u => !SidePorts.IsSidePortUrl(u, metrics, dashboard) && !SidePorts.IsSidePortUrl(u, http, 0)).ToList();
         var adminToken = app.Services.GetRequiredService<SecurityFiles>().AdminToken;
-        if (DefaultPorts.Describe(app.Services.GetRequiredService<DefaultPorts.Moves>().All) is { } moves) app.Logger.LogWarning("{Moves}", moves);
+        if (DefaultPorts.Describe(app.Services.GetRequiredService<DefaultPorts.Claim>().Moves) is { } moves) app.Logger.LogWarning("{Moves}", moves);
         if (options.IsCluster)
             app.Logger.LogInformation("Dongming is serving gRPC on {Urls} (cluster mode)", string.Join(", ", grpc));
         else

@@ -65,10 +65,7 @@ public static class Preflight
             try
             {
                 Security.SigningKeys.CreatePrivateDirectory(directory);
-                // FileShare.None is flock(LOCK_EX) on Unix: released when the process ends, even by kill -9.
-                var lockOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows()) lockOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                held = new FileStream(Path.Combine(directory, LockFileName), lockOptions);
+                held = Lock(Path.Combine(directory, LockFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             catch (IOException)
             {
@@ -89,6 +86,17 @@ public static class Preflight
         return new DataDirectoryLock(held);
     }
 
+    /// <summary>
+    /// Opens and locks a file for the process's lifetime: FileShare.None is flock(LOCK_EX) on Unix, released when the
+    /// process ends, even by kill -9. Throws IOException when another process holds it.
+    /// </summary>
+    public static FileStream Lock(string path, UnixFileMode createMode)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = createMode;
+        return new FileStream(path, options);
+    }
+
     /// <summary>Why the data directory's journal must not be opened (it held one that is now missing or empty), or null.</summary>
     public static string? WipedJournal(string directory)
     {
@@ -104,7 +112,7 @@ public static class Preflight
         $"Restore dongming.db from a backup (README, Backup and restore); to really start afresh, delete {marker}";
 
     /// <summary>Every TCP endpoint the service will listen on, with the setting that chooses it.</summary>
-    private static IEnumerable<(IPEndPoint Endpoint, string Setting)> Endpoints(IConfiguration configuration, string grpcUrls, DongmingOrleansOptions orleans, bool cluster)
+    public static IEnumerable<(IPEndPoint Endpoint, string Setting)> Endpoints(IConfiguration configuration, string grpcUrls, DongmingOrleansOptions orleans, bool cluster)
     {
         foreach (var url in grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
